@@ -1,0 +1,1 @@
+namespace Gosuslugi.Health.Hosting; public static class Placeholder;

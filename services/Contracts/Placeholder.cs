@@ -1,0 +1,1 @@
+namespace Gosuslugi.Health.Contracts; public static class Placeholder;

@@ -1,0 +1,2 @@
+// Exposes the entry point to WebApplicationFactory in tests.
+public partial class Program;

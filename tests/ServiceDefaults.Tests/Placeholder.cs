@@ -1,0 +1,1 @@
+namespace Tests; public class Placeholder { [Fact] public void Builds() { } }

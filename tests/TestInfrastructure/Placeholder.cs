@@ -1,0 +1,1 @@
+namespace Gosuslugi.Health.TestInfrastructure; public static class Placeholder;
