@@ -1,1 +1,0 @@
-namespace Gosuslugi.Health.Contracts; public static class Placeholder;
