@@ -1,1 +1,53 @@
-Console.WriteLine("AppHost placeholder");
+using Gosuslugi.Health.Hosting;
+
+// The whole system, declared the way a .NET Aspire AppHost declares it (see AppHost/Hosting for
+// the small orchestrator behind this API). Options: see AppHostOptions (--fresh, --data-dir, ...).
+var builder = DistributedApplication.CreateBuilder(args);
+
+var postgres = builder.AddPostgres("postgres");
+var rabbitmq = builder.AddRabbitMQ("rabbitmq");
+var redis = builder.AddRedis("redis");
+
+var identity = builder.AddProject<Projects.Identity>("identity")
+    .WithReference(postgres.AddDatabase("identitydb"))
+    .WithReference(rabbitmq)
+    .WithReference(redis)
+    .WithEnvironment("Identity__SeedDemoData", "true")
+    .WithEnvironment("Identity__DemoFile", Path.Combine(builder.DataDirectory, "demo.json"));
+
+// Every service owns its database, talks over the bus, caches in Redis and starts once identity
+// (its token keys) is ready.
+IResourceBuilder<ProjectResource> AddService<TProject>(string name) where TProject : IProjectMetadata =>
+    builder.AddProject<TProject>(name)
+        .WithReference(postgres.AddDatabase($"{name}db"))
+        .WithReference(rabbitmq)
+        .WithReference(redis)
+        .WithReference(identity)
+        .WaitFor(identity);
+
+var appointments = AddService<Projects.Appointments>("appointments");
+var records = AddService<Projects.Records>("records");
+var immunizations = AddService<Projects.Immunizations>("immunizations");
+var prescriptions = AddService<Projects.Prescriptions>("prescriptions");
+var sickleave = AddService<Projects.SickLeave>("sickleave");
+var notifications = AddService<Projects.Notifications>("notifications");
+var disputes = AddService<Projects.Disputes>("disputes");
+var audit = AddService<Projects.Audit>("audit");
+
+var gateway = builder.AddProject<Projects.Gateway>("gateway", port: 8080)
+    .WithReference(redis)
+    .WithReference(identity)
+    .WithReference(appointments)
+    .WithReference(records)
+    .WithReference(immunizations)
+    .WithReference(prescriptions)
+    .WithReference(sickleave)
+    .WithReference(notifications)
+    .WithReference(disputes)
+    .WithReference(audit)
+    .WaitFor(identity);
+
+// Tokens name the public entry (the gateway) as issuer; keys come from identity directly.
+builder.WithTokenIssuer(identity, publicEntry: gateway);
+
+builder.Build().Run();

@@ -1,13 +1,61 @@
+using Gosuslugi.Health.ServiceDefaults.Auth;
+using Gosuslugi.Health.ServiceDefaults.Http;
+using Gosuslugi.Health.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Gosuslugi.Health.ServiceDefaults;
 
-// PLACEHOLDER: being implemented (telemetry, health, problem details, JWT validation).
+/// <summary>Cross-cutting defaults shared by every service, identity and the gateway.</summary>
 public static class Extensions
 {
-    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
-        => builder;
+    /// <summary>Health-check tag of the checks that /health/ready runs.</summary>
+    public const string ReadyTag = "ready";
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
 
-    public static WebApplication MapDefaultEndpoints(this WebApplication app) => app;
+    /// <summary>Telemetry, health checks, problem details, JWT authentication with the shared policies, correlation id.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddServiceTelemetry();
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        builder.AddServiceProblemDetails();
+        builder.AddServiceAuthentication();
+
+        // A startup filter puts the error, correlation and telemetry middlewares at the very front of the
+        // pipeline, whatever order a service calls its own Use*/Map* methods in.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ServiceDefaultsStartupFilter>());
+        return builder;
+    }
+
+    /// <summary>/health/live (process is up, no dependency checks) and /health/ready (checks tagged "ready"), anonymous, in every environment.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(LivePath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("live"),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).AllowAnonymous().DisableHttpMetrics();
+
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).AllowAnonymous().DisableHttpMetrics();
+
+        return app;
+    }
 }

@@ -1,8 +1,15 @@
+using Gosuslugi.Health.Immunizations;
+using Gosuslugi.Health.Immunizations.Api;
 using Gosuslugi.Health.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+
 builder.AddServiceDefaults();
+builder.AddImmunizations();
 
 var app = builder.Build();
+
 app.MapDefaultEndpoints();
+app.MapImmunizationsApi();
+
 app.Run();

@@ -1,1 +1,0 @@
-namespace Gosuslugi.Health.Hosting; public static class Placeholder;

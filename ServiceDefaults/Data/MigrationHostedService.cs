@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gosuslugi.Health.ServiceDefaults.Data;
+
+/// <summary>
+/// Applies pending migrations in StartAsync, which the host awaits before Kestrel starts listening, so no request
+/// ever sees an old schema. Several instances may start together: EF's Npgsql provider locks the migrations history
+/// table (LOCK TABLE ... ACCESS EXCLUSIVE) while it migrates, so they apply each migration once.
+/// </summary>
+internal sealed class MigrationHostedService<TDb>(IServiceScopeFactory scopes, ILogger<MigrationHostedService<TDb>> logger) : IHostedService
+    where TDb : DbContext
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        var started = Stopwatch.StartNew();
+        await CreateHistoryTableAsync(db, cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+        logger.LogInformation("Database of {DbContext} is at migration {Migration} ({ElapsedMs} ms)",
+            typeof(TDb).Name, db.Database.GetMigrations().LastOrDefault() ?? "(none)", started.ElapsedMilliseconds);
+    }
+
+    /// <summary>
+    /// Npgsql's MigrateAsync first SELECTs from the history table and logs that failure as an error on a new database;
+    /// creating the table beforehand keeps the start-up log clean.
+    /// </summary>
+    private static async Task CreateHistoryTableAsync(TDb db, CancellationToken cancellationToken)
+    {
+        if (!await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken)) return; // MigrateAsync creates it
+        var history = db.GetService<IHistoryRepository>();
+        try
+        {
+            await history.CreateIfNotExistsAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+        {
+            // Another instance created it at the same moment: exactly what we wanted.
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

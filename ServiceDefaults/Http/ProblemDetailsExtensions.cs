@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Gosuslugi.Health.ServiceDefaults.Http;
+
+internal static class ProblemDetailsExtensions
+{
+    public static IHostApplicationBuilder AddServiceProblemDetails(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Instance ??= context.HttpContext.Request.Path;
+            problem.Extensions["traceId"] = TraceId(context.HttpContext);
+            var correlationId = CorrelationIdMiddleware.Get(context.HttpContext);
+            if (correlationId is not null) problem.Extensions["correlationId"] = correlationId;
+            if (problem.Status == StatusCodes.Status401Unauthorized) problem.Detail ??= "Требуется действительный токен доступа.";
+            if (problem.Status == StatusCodes.Status403Forbidden) problem.Detail ??= "Недостаточно прав для этого действия.";
+            if (problem.Status == StatusCodes.Status404NotFound) problem.Detail ??= "Ресурс не найден.";
+        });
+        builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
+        return builder;
+    }
+
+    public static string TraceId(HttpContext context) =>
+        Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
+}
+
+/// <summary>Logs an unhandled exception with its trace id and answers a 500 problem that reveals nothing internal.</summary>
+internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems, ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            // Malformed input found by the framework (bad JSON, too large body): the client's fault, not ours.
+            logger.LogInformation("Bad request {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, bad.Message);
+            httpContext.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new ProblemDetails { Status = bad.StatusCode, Title = "Bad request", Detail = "Некорректный запрос." },
+            });
+        }
+
+        logger.LogError(exception, "Unhandled exception on {Method} {Path}, trace id {TraceId}",
+            httpContext.Request.Method, httpContext.Request.Path, ProblemDetailsExtensions.TraceId(httpContext));
+
+        httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = null, // never serialize the exception
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Type = "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+                Title = "An unexpected error occurred",
+                Detail = "Произошла внутренняя ошибка. Попробуйте позже; если ошибка повторится, сообщите в поддержку её идентификатор.",
+            },
+        });
+    }
+}

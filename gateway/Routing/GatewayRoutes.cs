@@ -1,0 +1,70 @@
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gosuslugi.Health.Gateway.Routing;
+
+/// <summary>One proxied path pattern. <see cref="IsPublic"/> routes are the only ones reachable without a token.</summary>
+public sealed record GatewayRoute(string RouteId, string Service, string Path, bool IsPublic = false);
+
+/// <summary>
+/// The gateway's routing table, built in code from the service URLs in configuration
+/// (<c>services:&lt;name&gt;:http:0</c>, the way Aspire passes them). Paths are forwarded unchanged.
+/// </summary>
+public static class GatewayRoutes
+{
+    public const string Identity = "identity";
+
+    public static readonly IReadOnlyList<string> Services =
+        ["appointments", "records", "immunizations", "prescriptions", "sickleave", "notifications", "disputes", "audit"];
+
+    // YARP's reserved policy name that adds [AllowAnonymous] to a route.
+    const string Anonymous = "anonymous";
+
+    /// <summary>
+    /// A route is closed unless it says IsPublic: a route without a policy falls under the gateway's
+    /// fallback authorization policy (a valid access token).
+    /// </summary>
+    public static IReadOnlyList<GatewayRoute> Table { get; } =
+    [
+        new("identity-connect", Identity, "/connect/{**rest}", IsPublic: true),
+        new("identity-well-known", Identity, "/.well-known/{**rest}", IsPublic: true),
+        // Account self-service (registration, password reset) comes in a later issue; until then it is public as a whole.
+        new("identity-account", Identity, "/api/v1/account/{**rest}", IsPublic: true),
+        // An optional catch-all also matches the bare collection path (/api/v1/immunizations).
+        .. Services.Select(service => new GatewayRoute(service, service, $"/api/v1/{service}/{{**rest}}")),
+    ];
+
+    public static IReadOnlyList<RouteConfig> BuildRoutes() =>
+        Table.Select(route => new RouteConfig
+        {
+            RouteId = route.RouteId,
+            ClusterId = route.Service,
+            Match = new RouteMatch { Path = route.Path },
+            AuthorizationPolicy = route.IsPublic ? Anonymous : null,
+        }).ToList();
+
+    public static IReadOnlyList<ClusterConfig> BuildClusters(IConfiguration configuration, GatewayOptions options, ILogger logger) =>
+        Services.Prepend(Identity).Select(service =>
+        {
+            var url = ServiceUrl(configuration, service);
+            if (url is null)
+            {
+                // Keep the route so that callers get a 503 problem instead of an unexplained 404.
+                logger.LogWarning("No URL configured for service {Service} (services:{Service}:http:0); its routes answer 503", service, service);
+            }
+
+            return new ClusterConfig
+            {
+                ClusterId = service,
+                Destinations = url is null
+                    ? new Dictionary<string, DestinationConfig>()
+                    : new Dictionary<string, DestinationConfig> { [service] = new() { Address = url } },
+                HttpRequest = new ForwarderRequestConfig { ActivityTimeout = options.Timeouts.For(service) },
+            };
+        }).ToList();
+
+    public static string? ServiceUrl(IConfiguration configuration, string service) =>
+        NullIfEmpty(configuration[$"services:{service}:http:0"]) ?? NullIfEmpty(configuration[$"services:{service}:https:0"]);
+
+    static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

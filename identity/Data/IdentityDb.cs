@@ -1,0 +1,138 @@
+using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.ServiceDefaults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gosuslugi.Health.Identity.Data;
+
+public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
+    : IdentityDbContext<HealthUser, IdentityRole<Guid>, Guid>(options)
+{
+    /// <summary>
+    /// Identity's schema with the passkeys table (ready for MFA). Identity reads it from the app's
+    /// <see cref="IdentityOptions"/>: <see cref="ConfigureStore"/> is applied both in the running service
+    /// and in <see cref="IdentityDbFactory"/>, so that migrations and the runtime model agree.
+    /// </summary>
+    public static readonly Version IdentitySchemaVersion = IdentitySchemaVersions.Version3;
+
+    public static void ConfigureStore(IdentityOptions options) => options.Stores.SchemaVersion = IdentitySchemaVersion;
+
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+
+        modelBuilder.Entity<HealthUser>(user =>
+        {
+            user.Property(u => u.Snils).HasMaxLength(11).IsFixedLength();
+            user.HasIndex(u => u.Snils).IsUnique().HasFilter("snils IS NOT NULL");
+            user.Property(u => u.FamilyName).HasMaxLength(100);
+            user.Property(u => u.GivenName).HasMaxLength(100);
+            user.Property(u => u.MiddleName).HasMaxLength(100);
+            user.Property(u => u.OrganizationName).HasMaxLength(300);
+            user.HasIndex(u => u.OrganizationId);
+        });
+
+        modelBuilder.Entity<OAuthClient>(client =>
+        {
+            client.ToTable("oauth_clients");
+            client.HasKey(c => c.Id);
+            client.Property(c => c.ClientId).HasMaxLength(100);
+            client.HasIndex(c => c.ClientId).IsUnique();
+            client.Property(c => c.DisplayName).HasMaxLength(300);
+            client.Property(c => c.Type).HasConversion<string>().HasMaxLength(20);
+            client.Property(c => c.SecretHash).HasMaxLength(200);
+            client.Property(c => c.OrganizationName).HasMaxLength(300);
+        });
+
+        modelBuilder.Entity<AuthorizationCode>(code =>
+        {
+            code.ToTable("authorization_codes");
+            code.HasKey(c => c.Id);
+            code.Property(c => c.CodeHash).HasMaxLength(64);
+            code.HasIndex(c => c.CodeHash).IsUnique();
+            code.Property(c => c.ClientId).HasMaxLength(100);
+            code.Property(c => c.CodeChallenge).HasMaxLength(128);
+            code.Property(c => c.Nonce).HasMaxLength(500);
+            code.HasIndex(c => c.ExpiresAt);
+        });
+
+        modelBuilder.Entity<RefreshToken>(token =>
+        {
+            token.ToTable("refresh_tokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.FamilyId);
+            token.HasIndex(t => t.UserId);
+            token.Property(t => t.ClientId).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<SigningKey>(key =>
+        {
+            key.ToTable("signing_keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.KeyId).HasMaxLength(100);
+            key.HasIndex(k => k.KeyId).IsUnique();
+            key.Property(k => k.Algorithm).HasMaxLength(10);
+        });
+
+        modelBuilder.Entity<DataProtectionKey>(key =>
+        {
+            key.ToTable("data_protection_keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.FriendlyName).HasMaxLength(200);
+        });
+
+        UseSnakeCaseNames(modelBuilder);
+        modelBuilder.AddOutboxAndInbox();
+    }
+
+    /// <summary>
+    /// Tables and columns in snake_case like the outbox's (and without Identity's AspNet prefix), so
+    /// that SQL needs no quoting.
+    /// </summary>
+    private static void UseSnakeCaseNames(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            // Owned types live in their owner's table (passkey data as a JSON document).
+            if (entity.IsOwned())
+            {
+                if (entity.GetContainerColumnName() is { } column) entity.SetContainerColumnName(SnakeCase(column));
+                continue;
+            }
+            if (entity.GetTableName() is { } table)
+                entity.SetTableName(SnakeCase(table.StartsWith("AspNet", StringComparison.Ordinal) ? table["AspNet".Length..] : table));
+            foreach (var property in entity.GetProperties())
+                property.SetColumnName(SnakeCase(property.Name));
+        }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var result = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                var previousIsLowerOrDigit = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
+                var startsWord = i > 0 && char.IsUpper(name[i - 1]) && i + 1 < name.Length && char.IsLower(name[i + 1]);
+                if (previousIsLowerOrDigit || startsWord) result.Append('_');
+                result.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                result.Append(c);
+            }
+        }
+        return result.ToString();
+    }
+}

@@ -1,0 +1,84 @@
+using Gosuslugi.Health.Identity.Accounts;
+using Gosuslugi.Health.Identity.Data;
+using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Identity.Seeding;
+using Gosuslugi.Health.Identity.Tokens;
+using Gosuslugi.Health.ServiceDefaults;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Gosuslugi.Health.Identity.Extensions;
+
+public static class IdentityServiceExtensions
+{
+    /// <summary>Accounts (ASP.NET Core Identity on PostgreSQL) and the OAuth 2.0 / OpenID Connect token service.</summary>
+    public static WebApplicationBuilder AddIdentityService(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TokenServiceOptions>()
+            .BindConfiguration(TokenServiceOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => Uri.TryCreate(o.Issuer, UriKind.Absolute, out _), "Identity:Issuer must be an absolute URL.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        builder.AddServiceDatabase<IdentityDb>("identitydb");
+        builder.AddServiceMessaging<IdentityDb>();
+
+        services.AddIdentityCore<HealthUser>(o =>
+            {
+                // The password and lockout policy is revisited with registration and MFA (a later issue).
+                o.Password.RequiredLength = 10;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.User.RequireUniqueEmail = false;
+                IdentityDb.ConfigureStore(o);
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<IdentityDb>()
+            .AddSignInManager();
+        services.TryAddScoped<ISecurityStampValidator, SecurityStampValidator<HealthUser>>();
+        services.TryAddScoped<ITwoFactorSecurityStampValidator, TwoFactorSecurityStampValidator<HealthUser>>();
+
+        // The sign-in session at /connect/authorize. Bearer tokens stay the default scheme; the cookie is
+        // read only by the authorization endpoint, and its path keeps it away from the APIs that share
+        // the gateway's origin.
+        services.AddAuthentication().AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "gosuslugi.health.session";
+            o.Cookie.Path = "/connect";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+            o.SlidingExpiration = true;
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "gosuslugi.health.antiforgery";
+            o.Cookie.Path = "/connect";
+            o.SuppressXFrameOptionsHeader = true; // the login page sends DENY itself
+        });
+        services.AddDataProtection().SetApplicationName("gosuslugi-health-identity");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DbXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
+
+        services.AddSingleton<SigningKeyStore>();
+        services.AddSingleton<TokenFactory>();
+        services.AddScoped<ClientAuthenticator>();
+        services.AddScoped<AuthorizationRequests>();
+        services.AddScoped<TokenGrants>();
+        services.AddScoped<AccountProvisioning>();
+        services.AddScoped<DemoDataSeeder>();
+
+        // Registered after AddServiceDatabase, so it starts after the migrations are applied.
+        services.AddHostedService<IdentityStartup>();
+        services.AddHostedService<ExpiredGrantsCleanup>();
+        return builder;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Gosuslugi.Health.Identity.Data;
+using Gosuslugi.Health.Identity.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gosuslugi.Health.Identity.Seeding;
+
+/// <summary>
+/// At start-up, after the migrations: makes sure a signing key exists and, on a database without
+/// users, creates the demo data and writes <c>Identity:DemoFile</c>.
+/// </summary>
+public sealed class IdentityStartup(
+    IServiceScopeFactory scopes,
+    SigningKeyStore keys,
+    IOptions<TokenServiceOptions> options,
+    ILogger<IdentityStartup> logger) : IHostedService
+{
+    // pg_advisory_lock key: two instances starting on an empty database seed it once.
+    private const long SeedLock = 0x6964_7365_6564; // "idseed"
+
+    private static readonly JsonSerializerOptions FileFormat = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await keys.EnsureSigningKeyAsync(ct);
+        if (!options.Value.SeedDemoData) return;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedLock})", ct);
+            await SeedAsync(db, scope.ServiceProvider.GetRequiredService<DemoDataSeeder>(), ct);
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedLock})", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task SeedAsync(IdentityDb db, DemoDataSeeder seeder, CancellationToken ct)
+    {
+        var file = options.Value.DemoFile is { Length: > 0 } path ? Path.GetFullPath(path) : null;
+        if (await db.Users.AnyAsync(ct))
+        {
+            // The public client follows Identity:Issuer, which may differ from the last run's.
+            await seeder.EnsurePublicClientAsync(ct);
+            if (file is not null && !File.Exists(file))
+                logger.LogWarning("The database already has users but the demo file {DemoFile} is missing; its passwords cannot be recovered. Start with fresh data to get a new one", file);
+            return;
+        }
+
+        var demo = await seeder.CreateDemoAccountsAsync(ct);
+        if (file is null)
+        {
+            logger.LogWarning("Demo data created, but Identity:DemoFile is not set: the generated passwords are not written anywhere");
+            return;
+        }
+
+        await WriteDemoFileAsync(file, demo, ct);
+        logger.LogInformation("Demo data created; accounts written to {DemoFile}", file);
+    }
+
+    private static async Task WriteDemoFileAsync(string path, DemoAccounts demo, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        // It holds passwords and a client secret: readable by the owner only.
+        var file = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using (var stream = new FileStream(temporary, file))
+        {
+            await JsonSerializer.SerializeAsync(stream, demo, FileFormat, ct);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,10 @@
+using Gosuslugi.Health.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gosuslugi.Health.Disputes.Data;
+
+// Only the outbox and inbox for now: the service's own tables arrive with its features.
+public sealed class DisputesDb(DbContextOptions<DisputesDb> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
+}

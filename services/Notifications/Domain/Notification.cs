@@ -1,0 +1,54 @@
+namespace Gosuslugi.Health.Notifications.Domain;
+
+/// <summary>A message in the patient's in-app feed.</summary>
+public sealed class Notification
+{
+    private Notification()
+    {
+        Category = Title = Body = null!;
+    }
+
+    public Notification(Guid patientId, string category, string title, string body, string? link, Guid? sourceId,
+        DateTimeOffset createdAt)
+    {
+        Id = Guid.CreateVersion7(createdAt);
+        PatientId = patientId;
+        Category = category;
+        Title = title;
+        Body = body;
+        Link = link;
+        SourceId = sourceId;
+        CreatedAt = createdAt;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid PatientId { get; private set; }
+
+    /// <summary>What the notification is about; one of <see cref="NotificationCategories"/>.</summary>
+    public string Category { get; private set; }
+
+    public string Title { get; private set; }
+
+    public string Body { get; private set; }
+
+    /// <summary>Where the patient finds the item the notification is about.</summary>
+    public string? Link { get; private set; }
+
+    /// <summary>
+    /// The id of that item. With the category it is unique, so the same fact never notifies twice,
+    /// even when it arrives in two different messages.
+    /// </summary>
+    public Guid? SourceId { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset? ReadAt { get; private set; }
+
+    public void MarkRead(DateTimeOffset at) => ReadAt ??= at;
+}
+
+public static class NotificationCategories
+{
+    public const string Immunization = "immunization";
+}

@@ -1,1 +1,0 @@
-namespace Tests; public class Placeholder { [Fact] public void Builds() { } }

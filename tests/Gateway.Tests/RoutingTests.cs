@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using Gosuslugi.Health.Gateway.Routing;
+using Gosuslugi.Health.Gateway.Tests.Infrastructure;
+
+namespace Gosuslugi.Health.Gateway.Tests;
+
+public sealed class RoutingTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    public static TheoryData<string> Services => [.. GatewayRoutes.Services];
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Valid_token_reaches_the_service_with_path_and_query_unchanged(string service)
+    {
+        var token = fixture.PatientToken();
+
+        foreach (var path in new[] { $"/api/v1/{service}", $"/api/v1/{service}/", $"/api/v1/{service}/0198a6c2-1111-7000-8000-000000000001/items?from=2025-01-01&q=%D0%B3%D1%80%D0%B8%D0%BF%D0%BF" })
+        {
+            using var response = await fixture.GetAsync(path, token);
+            var echo = await GatewayFixture.EchoOf(response);
+            echo.Service.ShouldBe(service);
+            echo.PathAndQuery.ShouldBe(path);
+            echo.Header("Authorization").ShouldBe($"Bearer {token}", "services validate the token again");
+            response.Headers.Server.ShouldBeEmpty("the echo service runs Kestrel; nobody outside needs to know");
+        }
+    }
+
+    [Fact]
+    public async Task Methods_and_bodies_are_forwarded()
+    {
+        using var response = await fixture.SendAsync(HttpMethod.Post, "/api/v1/immunizations", fixture.PatientToken(),
+            content: JsonContent.Create(new { vaccine = "Гам-КОВИД-Вак" }));
+
+        var echo = await GatewayFixture.EchoOf(response);
+        echo.Method.ShouldBe("POST");
+        echo.Service.ShouldBe("immunizations");
+        echo.Header("Content-Type").ShouldStartWith("application/json");
+    }
+
+    [Theory]
+    [InlineData("/.well-known/openid-configuration")]
+    [InlineData("/.well-known/jwks.json")]
+    [InlineData("/connect/authorize?response_type=code&client_id=web&state=xyz")]
+    [InlineData("/api/v1/account/register")]
+    public async Task Public_identity_routes_work_without_a_token(string path)
+    {
+        using var response = await fixture.GetAsync(path);
+
+        var echo = await GatewayFixture.EchoOf(response);
+        echo.Service.ShouldBe("identity");
+        echo.PathAndQuery.ShouldBe(path);
+    }
+
+    [Fact]
+    public async Task Token_endpoint_takes_a_form_post_without_a_token()
+    {
+        using var response = await fixture.SendAsync(HttpMethod.Post, "/connect/token",
+            content: new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }));
+
+        var echo = await GatewayFixture.EchoOf(response);
+        echo.Service.ShouldBe("identity");
+        echo.Method.ShouldBe("POST");
+        echo.PathAndQuery.ShouldBe("/connect/token");
+    }
+
+    [Theory]
+    [InlineData("/api/v1/unknown")]
+    [InlineData("/api/v1/immunizationsX")]
+    [InlineData("/api/v2/immunizations")]
+    [InlineData("/connectX")]
+    [InlineData("/")]
+    public async Task Paths_without_a_route_are_closed_and_then_not_found(string path)
+    {
+        using (var anonymous = await fixture.GetAsync(path))
+        {
+            await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        using var authenticated = await fixture.GetAsync(path, fixture.PatientToken());
+        await authenticated.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        fixture.Backends.Values.SelectMany(b => b.Received).ShouldNotContain(r => r.PathAndQuery == path);
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Own_health_endpoints_are_anonymous(string path)
+    {
+        using var response = await fixture.GetAsync(path);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        response.Headers.Contains("X-Correlation-Id").ShouldBeTrue();
+    }
+}

@@ -1,0 +1,38 @@
+using Gosuslugi.Health.Identity.Seeding;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Gosuslugi.Health.Identity.Tests;
+
+[Collection(IdentityCollection.Name)]
+public abstract class IdentityTest(IdentityServiceFixture fixture)
+{
+    protected IdentityServiceFixture Fixture => fixture;
+    protected DemoAccounts Demo => fixture.Demo;
+
+    /// <summary>A fresh browser (no cookies) acting for the public web client.</summary>
+    protected OAuthDriver NewBrowser() => new(fixture.CreateClient(), Demo.PublicClient.ClientId, Demo.PublicClient.RedirectUri);
+
+    protected async Task<JsonWebKeySet> GetJwksAsync()
+    {
+        using var http = fixture.CreateClient();
+        return new JsonWebKeySet(await http.GetStringAsync("/.well-known/jwks.json"));
+    }
+
+    /// <summary>Validates an access token the way the gateway and every service do (ServiceDefaults' rules), keys from the JWKS.</summary>
+    protected async Task<TokenValidationResult> ValidateAccessTokenAsync(string token)
+    {
+        var jwks = await GetJwksAsync();
+        return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = IdentityServiceFixture.Issuer,
+            ValidAudience = IdentityServiceFixture.Audience,
+            IssuerSigningKeys = jwks.GetSigningKeys(),
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidTypes = ["at+jwt"],
+            ClockSkew = TimeSpan.FromSeconds(30),
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+        });
+    }
+}

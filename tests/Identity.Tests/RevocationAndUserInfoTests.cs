@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Gosuslugi.Health.Identity.Tests;
+
+public sealed class RevocationAndUserInfoTests(IdentityServiceFixture fixture) : IdentityTest(fixture)
+{
+    [Fact]
+    public async Task A_revoked_refresh_token_can_no_longer_be_used()
+    {
+        var browser = NewBrowser();
+        var tokens = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+
+        using var revoked = await Revoke(browser, new() { ["token"] = tokens.RefreshToken!, ["token_type_hint"] = "refresh_token", ["client_id"] = browser.ClientId });
+        revoked.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var refresh = await browser.RefreshAsync(tokens.RefreshToken!);
+        await refresh.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task Revoking_an_unknown_token_or_an_access_token_answers_200()
+    {
+        var browser = NewBrowser();
+        var tokens = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+        using var unknown = await Revoke(browser, new() { ["token"] = "unknown", ["client_id"] = browser.ClientId });
+        unknown.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var access = await Revoke(browser, new() { ["token"] = tokens.AccessToken, ["client_id"] = browser.ClientId });
+        access.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_client_cannot_revoke_another_clients_token()
+    {
+        var browser = NewBrowser();
+        var tokens = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+        var organization = Demo.MedicalOrganization;
+
+        using var response = await OAuthDriver.PostFormAsync(browser.Http, "/connect/revocation",
+            new Dictionary<string, string> { ["token"] = tokens.RefreshToken! },
+            OAuthDriver.Basic(organization.ClientId, organization.ClientSecret));
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_grant");
+
+        using var refresh = await browser.RefreshAsync(tokens.RefreshToken!);
+        refresh.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Revocation_requires_client_authentication()
+    {
+        var browser = NewBrowser();
+        using var response = await Revoke(browser, new() { ["token"] = "whatever" });
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client");
+    }
+
+    [Fact]
+    public async Task Userinfo_describes_the_signed_in_patient()
+    {
+        var browser = NewBrowser();
+        var tokens = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        using var response = await browser.Http.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        var patient = Demo.Patient;
+        root.GetProperty("sub").GetString().ShouldBe(patient.UserId.ToString());
+        root.GetProperty("family_name").GetString().ShouldBe(patient.FamilyName);
+        root.GetProperty("given_name").GetString().ShouldBe(patient.GivenName);
+        root.GetProperty("birthdate").GetString().ShouldBe(patient.BirthDate.ToString("yyyy-MM-dd"));
+        root.GetProperty("snils").GetString().ShouldBe(patient.Snils);
+        root.GetProperty("preferred_username").GetString().ShouldBe(patient.Username);
+        root.GetProperty("role").EnumerateArray().Select(r => r.GetString()).ShouldBe(["patient"]);
+    }
+
+    [Fact]
+    public async Task Userinfo_without_a_valid_token_is_401()
+    {
+        using var http = Fixture.CreateClient();
+        using var none = await http.GetAsync("/connect/userinfo");
+        none.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        none.Headers.WwwAuthenticate.Single().Scheme.ShouldBe("Bearer");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
+        using var forged = await http.SendAsync(request);
+        forged.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        forged.Headers.WwwAuthenticate.Single().Parameter!.ShouldContain("invalid_token");
+    }
+
+    [Fact]
+    public async Task Userinfo_needs_the_openid_scope()
+    {
+        var organization = Demo.MedicalOrganization;
+        using var http = Fixture.CreateClient();
+        using var tokenResponse = await OAuthDriver.PostFormAsync(http, "/connect/token",
+            new Dictionary<string, string> { ["grant_type"] = "client_credentials" }, OAuthDriver.Basic(organization.ClientId, organization.ClientSecret));
+        var tokens = await TokenSet.ReadAsync(tokenResponse);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        using var response = await http.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        response.Headers.WwwAuthenticate.Single().Parameter!.ShouldContain("insufficient_scope");
+    }
+
+    private static Task<HttpResponseMessage> Revoke(OAuthDriver browser, Dictionary<string, string> body) =>
+        OAuthDriver.PostFormAsync(browser.Http, "/connect/revocation", body);
+}

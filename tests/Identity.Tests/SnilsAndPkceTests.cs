@@ -1,0 +1,64 @@
+using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Identity.Tokens;
+
+namespace Gosuslugi.Health.Identity.Tests;
+
+public sealed class SnilsAndPkceTests
+{
+    [Theory]
+    [InlineData("112-233-445 95", "11223344595")]
+    [InlineData("11223344595", "11223344595")]
+    [InlineData(" 112 233 445 95 ", "11223344595")]
+    [InlineData("001-001-998 00", "00100199800")] // issued before checksums existed
+    public void A_valid_snils_is_normalized_to_11_digits(string input, string expected)
+    {
+        Snils.TryNormalize(input, out var snils).ShouldBeTrue();
+        snils.ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("112-233-445 96")]
+    [InlineData("1122334459")]
+    [InlineData("112233445951")]
+    [InlineData("112-233-445 9a")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void An_invalid_snils_is_refused(string? input) => Snils.IsValid(input).ShouldBeFalse();
+
+    [Fact]
+    public void Generated_snils_are_valid()
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            var snils = Snils.Generate();
+            Snils.IsValid(snils).ShouldBeTrue(snils);
+        }
+    }
+
+    [Fact]
+    public void Snils_is_shown_in_its_usual_form() => Snils.Format("11223344595").ShouldBe("112-233-445 95");
+
+    [Fact]
+    public void Pkce_matches_the_example_of_rfc_7636()
+    {
+        const string verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        const string challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+        Pkce.IsWellFormedVerifier(verifier).ShouldBeTrue();
+        Pkce.IsWellFormedChallenge(challenge).ShouldBeTrue();
+        Pkce.VerifierMatches(verifier, challenge).ShouldBeTrue();
+        Pkce.VerifierMatches(verifier + "x", challenge).ShouldBeFalse();
+        Pkce.IsWellFormedVerifier("short").ShouldBeFalse();
+        Pkce.IsWellFormedVerifier(new string('a', 129)).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Client_secrets_are_hashed_with_a_salt_and_verified()
+    {
+        var hash = SecretHasher.HashClientSecret("s3cret");
+        hash.ShouldStartWith("pbkdf2-sha256$");
+        SecretHasher.HashClientSecret("s3cret").ShouldNotBe(hash);
+        SecretHasher.VerifyClientSecret("s3cret", hash).ShouldBeTrue();
+        SecretHasher.VerifyClientSecret("s3cret!", hash).ShouldBeFalse();
+        SecretHasher.VerifyClientSecret("s3cret", null).ShouldBeFalse();
+    }
+}

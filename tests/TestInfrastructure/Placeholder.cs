@@ -1,1 +1,0 @@
-namespace Gosuslugi.Health.TestInfrastructure; public static class Placeholder;
