@@ -1,5 +1,6 @@
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Gosuslugi.Health.ServiceDefaults.Http;
+using Gosuslugi.Health.ServiceDefaults.Logging;
 using Gosuslugi.Health.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -23,6 +24,7 @@ public static class Extensions
     /// <summary>Telemetry, health checks, problem details, JWT authentication with the shared policies, correlation id.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.AddLoggingDefaults();
         builder.AddServiceTelemetry();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);

@@ -43,6 +43,8 @@ internal sealed class OutboxRelay<TDb>(
     {
         // Let the host finish starting (migrations are already applied by then).
         await Task.Yield();
+        // The loop outlives whatever was current when the host started; a publish must never become its child.
+        Activity.Current = null;
         var o = options.Value;
         var failures = 0;
         var nextCleanup = DateTimeOffset.UtcNow.AddMinutes(1);
@@ -153,10 +155,7 @@ internal sealed class OutboxRelay<TDb>(
         var message = JsonSerializer.Deserialize(row.Payload, type, OutboxModelExtensions.PayloadJson)
             ?? throw new InvalidOperationException("The payload is null.");
 
-        // Continue the trace of the request that wrote the event.
-        using var activity = row.TraceParent is not null && ActivityContext.TryParse(row.TraceParent, null, out var parent)
-            ? Source.StartActivity("outbox publish", ActivityKind.Internal, parent)
-            : Source.StartActivity("outbox publish");
+        using var activity = StartPublishActivity(row);
         activity?.SetTag("messaging.message.id", row.Id.ToString());
         activity?.SetTag("messaging.message.type", row.MessageType);
 
@@ -169,6 +168,17 @@ internal sealed class OutboxRelay<TDb>(
         }), timeout.Token);
         // Belt and braces: a publish that ignores its token still cannot hang the relay.
         await publish.WaitAsync(o.PublishTimeout + TimeSpan.FromSeconds(1), ct);
+    }
+
+    /// <summary>Continues the trace of the request that wrote the event; MassTransit's send span becomes its child.</summary>
+    private static Activity? StartPublishActivity(OutboxMessage row)
+    {
+        if (row.TraceParent is null || !ActivityContext.TryParse(row.TraceParent, null, out var parent))
+            return Source.StartActivity("outbox publish");
+        // Nobody may listen to this source while MassTransit's is listened to: an activity without a source still
+        // carries the stored context to the send span, which would otherwise start a trace of its own.
+        return Source.StartActivity("outbox publish", ActivityKind.Internal, parent)
+            ?? new Activity("outbox publish").SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags).Start();
     }
 
     private Type? ResolveType(string name)

@@ -9,6 +9,8 @@ using Gosuslugi.Health.TestInfrastructure.Oidc;
 // Measures an authenticated GET of the patient's vaccinations, straight to the Immunizations service
 // and through the gateway, in one run on one machine. The system must be running (bench/run.sh starts it).
 var options = BenchOptions.Parse(args);
+var resources = await SystemUnderBench.WaitUntilReadyAsync(options.Dashboard, options.DemoFile, TimeSpan.FromMinutes(5));
+var immunizationsUrl = resources["immunizations"];
 var demo = JsonDocument.Parse(await File.ReadAllTextAsync(options.DemoFile)).RootElement;
 var gateway = new Uri(demo.GetProperty("gateway").GetString()!.TrimEnd('/') + "/");
 
@@ -24,7 +26,7 @@ var patientToken = await oidc.SignInWithCodeAsync(
 await ImmunizationSeed.EnsureAsync(gateway, orgToken.AccessToken, patientToken.AccessToken, patient.GetProperty("snils").GetString()!, options.Vaccinations);
 
 var path = "api/v1/immunizations";
-var direct = await LoadRun.RunAsync("direct to Immunizations", new Uri(options.ServiceUrl, path), patientToken.AccessToken, options.Concurrency, options.WarmUp, options.Duration);
+var direct = await LoadRun.RunAsync("direct to Immunizations", new Uri(immunizationsUrl, path), patientToken.AccessToken, options.Concurrency, options.WarmUp, options.Duration);
 var proxied = await LoadRun.RunAsync("through the gateway", new Uri(gateway, path), patientToken.AccessToken, options.Concurrency, options.WarmUp, options.Duration);
 
 var report = new StringBuilder()
@@ -47,7 +49,7 @@ if (options.ReportFile is { } file)
 }
 return direct.Failures + proxied.Failures == 0 ? 0 : 1;
 
-internal sealed record BenchOptions(string DemoFile, Uri ServiceUrl, int Concurrency, TimeSpan WarmUp, TimeSpan Duration, int Vaccinations, string? ReportFile)
+internal sealed record BenchOptions(string DemoFile, Uri Dashboard, int Concurrency, TimeSpan WarmUp, TimeSpan Duration, int Vaccinations, string? ReportFile)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -58,7 +60,7 @@ internal sealed record BenchOptions(string DemoFile, Uri ServiceUrl, int Concurr
         }
         return new BenchOptions(
             Arg("--demo", ".data/demo.json"),
-            new Uri(Arg("--service", "http://127.0.0.1:5104").TrimEnd('/') + "/"),
+            new Uri(Arg("--dashboard", "http://127.0.0.1:18888").TrimEnd('/') + "/"),
             int.Parse(Arg("--concurrency", "32"), CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture)),
             TimeSpan.FromSeconds(int.Parse(Arg("--duration", "20"), CultureInfo.InvariantCulture)),

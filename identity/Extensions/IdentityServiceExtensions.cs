@@ -4,6 +4,7 @@ using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Seeding;
 using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
@@ -68,6 +69,16 @@ public static class IdentityServiceExtensions
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DbXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
 
+        // Bearer tokens presented to identity itself (userinfo, later the account API) are checked by
+        // ServiceDefaults' rules, with keys from identity's own database instead of an HTTP call to itself.
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .PostConfigure<SigningKeyStore, IOptions<TokenServiceOptions>>((o, keys, tokenOptions) =>
+            {
+                o.ConfigurationManager = new LocalSigningKeysConfiguration(keys, tokenOptions.Value);
+                o.TokenValidationParameters.ValidIssuer = tokenOptions.Value.Issuer;
+                o.TokenValidationParameters.ValidAudience = tokenOptions.Value.Audience;
+            });
+
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<TokenFactory>();
         services.AddScoped<ClientAuthenticator>();
@@ -78,7 +89,20 @@ public static class IdentityServiceExtensions
 
         // Registered after AddServiceDatabase, so it starts after the migrations are applied.
         services.AddHostedService<IdentityStartup>();
+        StartAfterMigrations(services, "DataProtectionHostedService");
         services.AddHostedService<ExpiredGrantsCleanup>();
         return builder;
+    }
+
+    /// <summary>
+    /// Hosted services start in registration order. Data Protection's, registered with the web host's
+    /// defaults, reads the key ring (in identity's database) and must not run before the migrations.
+    /// </summary>
+    private static void StartAfterMigrations(IServiceCollection services, string hostedServiceTypeName)
+    {
+        var descriptor = services.FirstOrDefault(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == hostedServiceTypeName);
+        if (descriptor is null) return;
+        services.Remove(descriptor);
+        services.Add(descriptor);
     }
 }

@@ -22,6 +22,7 @@ public sealed class SigningKeyStore(
     public const string Algorithm = SecurityAlgorithms.RsaSha256;
     private const int KeySizeInBits = 3072;
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(5);
 
     // pg_advisory_xact_lock key: serialises key creation between instances that start together.
     private const long KeyCreationLock = 0x6964_6b65_7973; // "idkeys"
@@ -51,6 +52,12 @@ public sealed class SigningKeyStore(
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Reload on next use, at most every few seconds however often it is asked (unknown kids are cheap to send).</summary>
+    public void RequestRefresh()
+    {
+        if (_keys is { } keys && time.GetUtcNow() - keys.LoadedAt > MinimumRefreshInterval) _keys = null;
     }
 
     /// <summary>Creates a signing key when none is active. Called at start-up.</summary>

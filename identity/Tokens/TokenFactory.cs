@@ -75,21 +75,4 @@ public sealed class TokenFactory(SigningKeyStore keys, IOptions<TokenServiceOpti
             SigningCredentials = keySet.Signing,
         });
     }
-
-    /// <summary>Validates an access token this service issued (for userinfo); the same rules as ServiceDefaults.</summary>
-    public async Task<TokenValidationResult> ValidateAccessTokenAsync(string token, CancellationToken ct)
-    {
-        var keySet = await keys.GetKeysAsync(ct);
-        return await Handler.ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = options.Value.Issuer,
-            ValidAudience = options.Value.Audience,
-            IssuerSigningKeys = keySet.ValidationKeys,
-            ValidAlgorithms = [SigningKeyStore.Algorithm],
-            ValidTypes = [AccessTokenType],
-            ClockSkew = TimeSpan.FromSeconds(30),
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-        });
-    }
 }

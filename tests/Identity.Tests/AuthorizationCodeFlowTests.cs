@@ -2,7 +2,12 @@ using System.Net;
 using System.Web;
 using Gosuslugi.Health.Identity.Accounts;
 using Microsoft.Extensions.DependencyInjection;
+using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Identity.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Gosuslugi.Health.Identity.Tests;
 
@@ -98,6 +103,21 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
         access.GetClaim("org_id").Value.ShouldBe(Demo.Doctor.OrganizationId.ToString());
         access.TryGetClaim("snils", out _).ShouldBeFalse();
         tokens.RefreshToken.ShouldBeNull(); // no offline_access asked
+    }
+
+    [Fact]
+    public async Task Several_roles_become_a_role_array()
+    {
+        var accounts = await Fixture.CreateAccountsAsync();
+        await Fixture.WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<HealthUser>>();
+            return await users.AddToRoleAsync((await users.FindByNameAsync(accounts.Doctor.Username))!, "admin");
+        });
+
+        var tokens = await NewBrowser().SignInAndRedeemAsync(accounts.Doctor.Username, accounts.Doctor.Password, "openid health");
+        using var payload = System.Text.Json.JsonDocument.Parse(Base64UrlEncoder.Decode(tokens.AccessToken.Split('.')[1]));
+        payload.RootElement.GetProperty("role").EnumerateArray().Select(r => r.GetString()).ShouldBe(["admin", "doctor"]);
     }
 
     [Fact]
@@ -320,6 +340,43 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
 
         using var refresh = await browser.RefreshAsync(tokens.RefreshToken!);
         await refresh.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task An_expired_code_is_invalid_grant()
+    {
+        var browser = NewBrowser();
+        var verifier = OAuthDriver.NewVerifier();
+        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), Demo.Patient.Username, Demo.Patient.Password);
+        var hash = SecretHasher.HashToken(callback["code"]!);
+        var lifetime = await Fixture.WithDbAsync(async db =>
+        {
+            var row = await db.AuthorizationCodes.SingleAsync(c => c.CodeHash == hash);
+            await db.AuthorizationCodes.Where(c => c.Id == row.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(-1)));
+            return row.ExpiresAt - row.CreatedAt;
+        });
+        lifetime.ShouldBe(TimeSpan.FromSeconds(60));
+
+        using var response = await browser.RedeemCodeAsync(callback["code"]!, verifier);
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_grant");
+    }
+
+    [Fact]
+    public async Task Codes_and_refresh_tokens_are_stored_only_as_hashes()
+    {
+        var browser = NewBrowser();
+        var verifier = OAuthDriver.NewVerifier();
+        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), Demo.Patient.Username, Demo.Patient.Password);
+        using var response = await browser.RedeemCodeAsync(callback["code"]!, verifier);
+        var tokens = await TokenSet.ReadAsync(response);
+
+        var (codeInClear, tokenInClear, codeHashed, tokenHashed) = await Fixture.WithDbAsync(async db => (
+            await db.AuthorizationCodes.AnyAsync(c => c.CodeHash == callback["code"]),
+            await db.RefreshTokens.AnyAsync(t => t.TokenHash == tokens.RefreshToken),
+            await db.AuthorizationCodes.AnyAsync(c => c.CodeHash == SecretHasher.HashToken(callback["code"]!)),
+            await db.RefreshTokens.AnyAsync(t => t.TokenHash == SecretHasher.HashToken(tokens.RefreshToken!))));
+        (codeInClear, tokenInClear, codeHashed, tokenHashed).ShouldBe((false, false, true, true));
     }
 
     [Fact]
