@@ -15,15 +15,14 @@ var identity = builder.AddProject<Projects.Identity>("identity")
     .WithEnvironment("Identity__SeedDemoData", "true")
     .WithEnvironment("Identity__DemoFile", Path.Combine(builder.DataDirectory, "demo.json"));
 
-// Every service owns its database, talks over the bus, caches in Redis and starts once identity
-// (its token keys) is ready.
+// Every service owns its database, talks over the bus and caches in Redis. It fetches identity's token
+// keys on its first authenticated request, so it need not wait for identity.
 IResourceBuilder<ProjectResource> AddService<TProject>(string name) where TProject : IProjectMetadata =>
     builder.AddProject<TProject>(name)
         .WithReference(postgres.AddDatabase($"{name}db"))
         .WithReference(rabbitmq)
         .WithReference(redis)
-        .WithReference(identity)
-        .WaitFor(identity);
+        .WithReference(identity);
 
 var appointments = AddService<Projects.Appointments>("appointments");
 var records = AddService<Projects.Records>("records");
@@ -33,6 +32,11 @@ var sickleave = AddService<Projects.SickLeave>("sickleave");
 var notifications = AddService<Projects.Notifications>("notifications");
 var disputes = AddService<Projects.Disputes>("disputes");
 var audit = AddService<Projects.Audit>("audit");
+
+// Identity publishes the demo patients' events on its first start. RabbitMQ drops a message that no
+// queue is bound for, so the services that consume those events declare their queues first.
+foreach (var service in new[] { appointments, records, immunizations, prescriptions, sickleave, notifications, disputes, audit })
+    identity.WaitFor(service);
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway", port: 8080)
     .WithReference(redis)

@@ -13,10 +13,10 @@ namespace Gosuslugi.Health.AppHost.Tests;
 /// </summary>
 public sealed class AppHostTests(ITestOutputHelper output)
 {
-    // Services still being written may not reach /health/ready yet; then the test reports them and
-    // checks everything else. APPHOST_TEST_STRICT=1 (or flipping this default) makes any unhealthy project fail it.
+    // Every project must reach /health/ready. APPHOST_TEST_STRICT=0 relaxes that to "started" (for a
+    // moment when a service is knowingly broken); the unhealthy ones are still listed in the output.
     private static readonly bool RequireEveryProjectHealthy =
-        Environment.GetEnvironmentVariable("APPHOST_TEST_STRICT") is "1" or "true";
+        Environment.GetEnvironmentVariable("APPHOST_TEST_STRICT") is not ("0" or "false");
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(4);
 
