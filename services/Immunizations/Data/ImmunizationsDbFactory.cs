@@ -1,13 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
+using Gosuslugi.Health.ServiceDefaults.Data;
 
 namespace Gosuslugi.Health.Immunizations.Data;
 
-/// <summary>Lets <c>dotnet ef</c> build the model without starting the service; it never connects.</summary>
-public sealed class ImmunizationsDbFactory : IDesignTimeDbContextFactory<ImmunizationsDb>
-{
-    public ImmunizationsDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<ImmunizationsDb>()
-            .UseNpgsql("Host=localhost;Database=immunizationsdb")
-            .Options);
-}
+public sealed class ImmunizationsDbFactory() : DesignTimeDbFactory<ImmunizationsDb>("immunizationsdb");

@@ -1,13 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
+using Gosuslugi.Health.ServiceDefaults.Data;
 
 namespace Gosuslugi.Health.Prescriptions.Data;
 
-/// <summary>Lets <c>dotnet ef</c> build the model without starting the service; it never connects.</summary>
-public sealed class PrescriptionsDbFactory : IDesignTimeDbContextFactory<PrescriptionsDb>
-{
-    public PrescriptionsDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PrescriptionsDb>()
-            .UseNpgsql("Host=localhost;Database=prescriptionsdb")
-            .Options);
-}
+public sealed class PrescriptionsDbFactory() : DesignTimeDbFactory<PrescriptionsDb>("prescriptionsdb");

@@ -1,13 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
+using Gosuslugi.Health.ServiceDefaults.Data;
 
 namespace Gosuslugi.Health.Records.Data;
 
-/// <summary>Lets <c>dotnet ef</c> build the model without starting the service; it never connects.</summary>
-public sealed class RecordsDbFactory : IDesignTimeDbContextFactory<RecordsDb>
-{
-    public RecordsDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<RecordsDb>()
-            .UseNpgsql("Host=localhost;Database=recordsdb")
-            .Options);
-}
+public sealed class RecordsDbFactory() : DesignTimeDbFactory<RecordsDb>("recordsdb");
