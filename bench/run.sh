@@ -2,7 +2,7 @@
 # Measures an authenticated GET of the patient's vaccinations straight to the Immunizations service and
 # through the gateway, in one run on this machine. Starts its own copy of the system (Release build,
 # fresh data in .data/bench, ports from 9100) and stops it afterwards.
-# Usage: bench/run.sh [--duration 20] [--concurrency 32] [--warmup 5] [--vaccinations 20]
+# Usage: bench/run.sh [--duration 20] [--concurrency 32] [--warmup 5] [--vaccinations 20] [--rounds 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
