@@ -1,11 +1,9 @@
-using System.Net.Http.Headers;
 using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.Immunizations.Domain;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Gosuslugi.Health.TestInfrastructure;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,62 +14,15 @@ namespace Gosuslugi.Health.Immunizations.Tests;
 /// The Immunizations service on its own database and RabbitMQ virtual host of the shared test servers, with
 /// tokens from a <see cref="TestTokenIssuer"/>.
 /// </summary>
-public sealed class ImmunizationsApp : IAsyncLifetime
+public sealed class ImmunizationsApp() : ServiceUnderTest<Program, ImmunizationsDb>("immunizations")
 {
-    private WebApplicationFactory<Program>? _factory;
-    private TestTokenIssuer? _issuer;
-
-    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("Not started.");
-
-    public TestTokenIssuer Issuer => _issuer ?? throw new InvalidOperationException("Not started.");
-
     public SaveChangesRecorder SaveChanges { get; } = new();
 
-    public string ConnectionString { get; private set; } = "";
+    public IBus Bus => Factory.Services.GetRequiredService<IBus>();
 
-    public async Task InitializeAsync()
-    {
-        var servers = await TestServers.GetAsync();
-        ConnectionString = await servers.Postgres.CreateDatabaseAsync("immunizations");
-        var rabbit = await servers.RabbitMq.CreateVirtualHostAsync();
-        _issuer = await TestTokenIssuer.StartAsync();
-
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:immunizationsdb", ConnectionString);
-            web.UseSetting("ConnectionStrings:rabbitmq", rabbit);
-            foreach (var (key, value) in _issuer.Configuration)
-            {
-                web.UseSetting(key, value);
-            }
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-            web.ConfigureTestServices(services =>
-                services.ConfigureDbContext<ImmunizationsDb>(options => options.AddInterceptors(SaveChanges)));
-        });
-
-        // Starts the host: migrations are applied before it answers.
-        using var client = _factory.CreateClient();
-        await WaitUntilReadyAsync(client);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_factory is not null) await _factory.DisposeAsync();
-        if (_issuer is not null) await _issuer.DisposeAsync();
-    }
-
-    public HttpClient CreateClient(string? token = null)
-    {
-        var client = Factory.CreateClient();
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return client;
-    }
-
-    public HttpClient PatientClient(Guid patientId) =>
-        CreateClient(Issuer.CreateToken(patientId.ToString(), [HealthClaims.Roles.Patient], [HealthClaims.Scopes.Health]));
+    protected override void ConfigureWebHost(IWebHostBuilder web) =>
+        web.ConfigureTestServices(services =>
+            services.ConfigureDbContext<ImmunizationsDb>(options => options.AddInterceptors(SaveChanges)));
 
     public HttpClient OrganizationClient(Guid organizationId, string name = "ГБУЗ «Городская поликлиника № 1»") =>
         CreateClient(Issuer.CreateToken($"client-{organizationId:N}", [HealthClaims.Roles.MedicalOrganization],
@@ -89,34 +40,6 @@ public sealed class ImmunizationsApp : IAsyncLifetime
             await db.SaveChangesAsync();
         });
         return (patientId, snils);
-    }
-
-    public async Task WithDbAsync(Func<ImmunizationsDb, Task> action)
-    {
-        await using var scope = Factory.Services.CreateAsyncScope();
-        await action(scope.ServiceProvider.GetRequiredService<ImmunizationsDb>());
-    }
-
-    public async Task<T> WithDbAsync<T>(Func<ImmunizationsDb, Task<T>> query)
-    {
-        await using var scope = Factory.Services.CreateAsyncScope();
-        return await query(scope.ServiceProvider.GetRequiredService<ImmunizationsDb>());
-    }
-
-    public IBus Bus => Factory.Services.GetRequiredService<IBus>();
-
-    private static async Task WaitUntilReadyAsync(HttpClient client)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        string? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await client.GetAsync("/health/ready");
-            if (response.IsSuccessStatusCode) return;
-            last = await response.Content.ReadAsStringAsync();
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"Immunizations did not become ready: {last}");
     }
 }
 

@@ -1,0 +1,116 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Gosuslugi.Health.TestInfrastructure;
+
+/// <summary>
+/// One service in process, on its own database and RabbitMQ virtual host of the shared <see cref="TestServers"/>,
+/// with tokens from a <see cref="TestTokenIssuer"/>. Ready (migrations applied, broker connected) once
+/// <see cref="InitializeAsync"/> returns.
+/// </summary>
+/// <typeparam name="TEntryPoint">The service's <c>Program</c>.</typeparam>
+/// <typeparam name="TDb">The service's DbContext, for <see cref="WithDbAsync(Func{TDb, Task})"/>.</typeparam>
+public abstract class ServiceUnderTest<TEntryPoint, TDb> : IAsyncLifetime
+    where TEntryPoint : class
+    where TDb : DbContext
+{
+    private readonly string _name;
+    private WebApplicationFactory<TEntryPoint>? _factory;
+    private TestTokenIssuer? _issuer;
+
+    /// <param name="name">
+    /// The service's name as the AppHost knows it: the database is named after it and the connection string is
+    /// read from ConnectionStrings:&lt;name&gt;db.
+    /// </param>
+    protected ServiceUnderTest(string name) => _name = name;
+
+    public WebApplicationFactory<TEntryPoint> Factory => _factory ?? throw new InvalidOperationException("Not started.");
+
+    public TestTokenIssuer Issuer => _issuer ?? throw new InvalidOperationException("Not started.");
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var servers = await TestServers.GetAsync();
+        ConnectionString = await servers.Postgres.CreateDatabaseAsync(_name);
+        var rabbit = await servers.RabbitMq.CreateVirtualHostAsync();
+        _issuer = await TestTokenIssuer.StartAsync();
+
+        _factory = new WebApplicationFactory<TEntryPoint>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting($"ConnectionStrings:{_name}db", ConnectionString);
+            web.UseSetting("ConnectionStrings:rabbitmq", rabbit);
+            foreach (var (key, value) in _issuer.Configuration)
+            {
+                web.UseSetting(key, value);
+            }
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+            ConfigureWebHost(web);
+        });
+
+        // Starts the host: migrations are applied before it answers.
+        using var client = _factory.CreateClient();
+        await WaitUntilReadyAsync(client);
+        await OnReadyAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        if (_issuer is not null) await _issuer.DisposeAsync();
+    }
+
+    /// <summary>Runs after the common settings, so a service can add test services or override settings.</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder web)
+    {
+    }
+
+    /// <summary>Runs once the service answers ready, e.g. to observe its bus.</summary>
+    protected virtual Task OnReadyAsync() => Task.CompletedTask;
+
+    public HttpClient CreateClient(string? token = null)
+    {
+        var client = Factory.CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    // Plain claim values rather than HealthClaims: this library does not reference ServiceDefaults (and with it
+    // MassTransit and the rest of the platform), like the defaults of TestTokenIssuer.
+    public HttpClient PatientClient(Guid patientId) =>
+        CreateClient(Issuer.CreateToken(patientId.ToString(), ["patient"], ["health"]));
+
+    public async Task WithDbAsync(Func<TDb, Task> action)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        await action(scope.ServiceProvider.GetRequiredService<TDb>());
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<TDb, Task<T>> query)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<TDb>());
+    }
+
+    private async Task WaitUntilReadyAsync(HttpClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            if (response.IsSuccessStatusCode) return;
+            last = await response.Content.ReadAsStringAsync();
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{typeof(TEntryPoint).Assembly.GetName().Name} did not become ready: {last}");
+    }
+}
