@@ -22,7 +22,7 @@ public sealed record PostgresServerOptions
 /// only, with its unix socket inside its data folder. Runs as the <c>postgres</c> user when we are root,
 /// because PostgreSQL refuses to run as root.
 /// </summary>
-public sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : ILocalServer
 {
     public const string User = "postgres";
     private readonly PostgresServerOptions _options;
@@ -60,20 +60,8 @@ public sealed class PostgresServer : IAsyncDisposable
         return builder.ConnectionString;
     }
 
-    public static async Task<PostgresServer> StartAsync(PostgresServerOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var server = new PostgresServer(options ?? new PostgresServerOptions());
-        try
-        {
-            await server.StartAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<PostgresServer> StartAsync(PostgresServerOptions? options = null, CancellationToken cancellationToken = default) =>
+        LocalServer.StartNewAsync(new PostgresServer(options ?? new PostgresServerOptions()), cancellationToken);
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

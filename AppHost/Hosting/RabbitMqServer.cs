@@ -26,7 +26,7 @@ public sealed record RabbitMqServerOptions
 /// cookie, node and distribution ports and its OWN epmd (never the shared one on 4369), all on
 /// 127.0.0.1. It can be stopped and started again on the same ports and data.
 /// </summary>
-public sealed class RabbitMqServer : IAsyncDisposable
+public sealed class RabbitMqServer : ILocalServer
 {
     private const string ServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     private readonly RabbitMqServerOptions _options;
@@ -67,20 +67,8 @@ public sealed class RabbitMqServer : IAsyncDisposable
     public string GetConnectionString(string virtualHost) =>
         $"amqp://{Uri.EscapeDataString(UserName)}:{Uri.EscapeDataString(Password)}@127.0.0.1:{Port}/{(virtualHost == "/" ? "" : Uri.EscapeDataString(virtualHost))}";
 
-    public static async Task<RabbitMqServer> StartAsync(RabbitMqServerOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var server = new RabbitMqServer(options ?? new RabbitMqServerOptions());
-        try
-        {
-            await server.StartAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<RabbitMqServer> StartAsync(RabbitMqServerOptions? options = null, CancellationToken cancellationToken = default) =>
+        LocalServer.StartNewAsync(new RabbitMqServer(options ?? new RabbitMqServerOptions()), cancellationToken);
 
     /// <summary>Starts (or starts again after <see cref="StopAsync"/>) on the same ports and data.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)

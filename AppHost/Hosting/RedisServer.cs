@@ -20,7 +20,7 @@ public sealed record RedisServerOptions
 }
 
 /// <summary>A redis-server run from the machine's packages as a child process on 127.0.0.1.</summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : ILocalServer
 {
     private readonly RedisServerOptions _options;
     private readonly bool _ownsDirectory;
@@ -45,20 +45,8 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>"127.0.0.1:port" (with ",password=..." when a password is set).</summary>
     public string ConnectionString => Password is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},password={Password}";
 
-    public static async Task<RedisServer> StartAsync(RedisServerOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var server = new RedisServer(options ?? new RedisServerOptions());
-        try
-        {
-            await server.StartAsync(cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<RedisServer> StartAsync(RedisServerOptions? options = null, CancellationToken cancellationToken = default) =>
+        LocalServer.StartNewAsync(new RedisServer(options ?? new RedisServerOptions()), cancellationToken);
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
