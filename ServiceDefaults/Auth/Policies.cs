@@ -24,6 +24,33 @@ public static class HealthClaims
     public const string OrganizationName = "org_name";
     public const string Snils = "snils";
 
+    /// <summary>The sign-in session (OIDC <c>sid</c>); ending the session deny-lists it.</summary>
+    public const string SessionId = "sid";
+    public const string TokenId = "jti";
+    public const string IssuedAt = "iat";
+
+    /// <summary>RFC 8693 §4.1: the acting party, a JSON object whose <c>sub</c> is the actor.</summary>
+    public const string Actor = "act";
+
+    /// <summary>The delegation a token acting for someone else was issued under.</summary>
+    public const string DelegationId = "del";
+
+    /// <summary>"simplified", "standard" or "confirmed": medical data needs "confirmed".</summary>
+    public const string AccountLevel = "acc_level";
+
+    /// <summary>"true" when the person's consent to personal data processing is in force.</summary>
+    public const string PersonalDataConsent = "pd_consent";
+
+    /// <summary>RFC 8176 authentication methods (pwd, otp, sms, mfa, hwk, ...).</summary>
+    public const string AuthenticationMethods = "amr";
+
+    public static class AccountLevels
+    {
+        public const string Simplified = "simplified";
+        public const string Standard = "standard";
+        public const string Confirmed = "confirmed";
+    }
+
     public static class Roles
     {
         public const string Patient = "patient";
@@ -36,5 +63,14 @@ public static class HealthClaims
     {
         public const string Health = "health";
         public const string HealthPublish = "health.publish";
+
+        /// <summary>Acting for someone: their whole record (delegation scope "all" or "manage").</summary>
+        public const string DelegatedRecords = "health.delegated.records";
+
+        /// <summary>Acting for someone: their current prescriptions and lab results only (delegation scope "limited").</summary>
+        public const string DelegatedLimited = "health.delegated.limited";
+
+        /// <summary>Acting for someone: booking and cancelling their appointments (delegation scope "manage").</summary>
+        public const string DelegatedAppointments = "health.delegated.appointments";
     }
 }

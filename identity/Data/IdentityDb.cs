@@ -23,6 +23,12 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<OneTimeCode> OneTimeCodes => Set<OneTimeCode>();
+    public DbSet<RememberedDevice> RememberedDevices => Set<RememberedDevice>();
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+    public DbSet<Delegation> Delegations => Set<Delegation>();
+    public DbSet<AccessRestriction> AccessRestrictions => Set<AccessRestriction>();
+    public DbSet<PersonalDataConsent> PersonalDataConsents => Set<PersonalDataConsent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -37,6 +43,81 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
             user.Property(u => u.MiddleName).HasMaxLength(100);
             user.Property(u => u.OrganizationName).HasMaxLength(300);
             user.HasIndex(u => u.OrganizationId);
+            user.Property(u => u.Level).HasConversion<string>().HasMaxLength(20);
+            user.Property(u => u.LevelConfirmedBy).HasMaxLength(100);
+            user.Property(u => u.PassportSeries).HasMaxLength(4);
+            user.Property(u => u.PassportNumber).HasMaxLength(6);
+            user.Property(u => u.OmsPolicyNumber).HasMaxLength(16);
+            user.HasIndex(u => u.OmsPolicyNumber).IsUnique().HasFilter("oms_policy_number IS NOT NULL");
+            user.Property(u => u.OmsInsurer).HasMaxLength(300);
+            user.Property(u => u.TotpSecret).HasMaxLength(1000);
+            user.HasIndex(u => u.PhoneNumber);
+            user.HasIndex(u => u.NormalizedEmail);
+        });
+
+        modelBuilder.Entity<OneTimeCode>(code =>
+        {
+            code.ToTable("one_time_codes");
+            code.HasKey(c => c.Id);
+            code.Property(c => c.Purpose).HasConversion<string>().HasMaxLength(20);
+            code.Property(c => c.Channel).HasConversion<string>().HasMaxLength(10);
+            code.Property(c => c.Destination).HasMaxLength(256);
+            code.Property(c => c.CodeHash).HasMaxLength(64);
+            code.HasIndex(c => new { c.FlowId, c.Channel });
+            code.HasIndex(c => new { c.Destination, c.CreatedAt });
+            code.HasIndex(c => c.ExpiresAt);
+        });
+
+        modelBuilder.Entity<RememberedDevice>(device =>
+        {
+            device.ToTable("remembered_devices");
+            device.HasKey(d => d.Id);
+            device.Property(d => d.TokenHash).HasMaxLength(64);
+            device.HasIndex(d => d.TokenHash).IsUnique();
+            device.HasIndex(d => d.UserId);
+            device.Property(d => d.Name).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<UserSession>(session =>
+        {
+            session.ToTable("sessions");
+            session.HasKey(x => x.Id);
+            session.HasIndex(x => x.UserId);
+            session.Property(x => x.ClientId).HasMaxLength(100);
+            session.Property(x => x.AuthenticationMethods).HasMaxLength(100);
+            session.Property(x => x.IpAddress).HasMaxLength(64);
+            session.Property(x => x.UserAgent).HasMaxLength(500);
+            session.Property(x => x.EndReason).HasMaxLength(50);
+        });
+
+        modelBuilder.Entity<Delegation>(delegation =>
+        {
+            delegation.ToTable("delegations");
+            delegation.HasKey(d => d.Id);
+            delegation.HasIndex(d => d.PrincipalId);
+            delegation.HasIndex(d => d.ActorId);
+            delegation.Property(d => d.Kind).HasConversion<string>().HasMaxLength(20);
+            delegation.Property(d => d.Scope).HasConversion<string>().HasMaxLength(20);
+            delegation.Property(d => d.DocumentReference).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<AccessRestriction>(restriction =>
+        {
+            restriction.ToTable("access_restrictions");
+            restriction.HasKey(r => r.Id);
+            restriction.HasIndex(r => r.PatientId);
+            restriction.Property(r => r.Kind).HasConversion<string>().HasMaxLength(20);
+            restriction.Property(r => r.OrganizationName).HasMaxLength(300);
+            restriction.Property(r => r.Section).HasMaxLength(50);
+        });
+
+        modelBuilder.Entity<PersonalDataConsent>(consent =>
+        {
+            consent.ToTable("personal_data_consents");
+            consent.HasKey(c => c.Id);
+            consent.HasIndex(c => c.UserId);
+            consent.Property(c => c.Version).HasMaxLength(20);
+            consent.Property(c => c.IpAddress).HasMaxLength(64);
         });
 
         modelBuilder.Entity<OAuthClient>(client =>
@@ -72,6 +153,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
             token.HasIndex(t => t.FamilyId);
             token.HasIndex(t => t.UserId);
             token.Property(t => t.ClientId).HasMaxLength(100);
+            token.HasIndex(t => t.SessionId);
         });
 
         modelBuilder.Entity<SigningKey>(key =>

@@ -10,6 +10,9 @@ public sealed class AuthorizationCode
     public required string CodeHash { get; init; }
     public required string ClientId { get; init; }
     public required Guid UserId { get; init; }
+
+    /// <summary>The sign-in (<see cref="UserSession"/>) it belongs to: ending the session revokes it.</summary>
+    public Guid? SessionId { get; init; }
     public required string RedirectUri { get; init; }
     public required string Scope { get; init; }
 

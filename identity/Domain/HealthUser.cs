@@ -28,5 +28,35 @@ public sealed class HealthUser : IdentityUser<Guid>
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    public AccountLevel Level { get; set; } = AccountLevel.Simplified;
+
+    /// <summary>When and how the identity was verified (operator id, or "in_person_code").</summary>
+    public DateTimeOffset? LevelConfirmedAt { get; set; }
+    public string? LevelConfirmedBy { get; set; }
+
+    /// <summary>Passport of a citizen of the Russian Federation: series (4 digits) and number (6 digits).</summary>
+    public string? PassportSeries { get; set; }
+    public string? PassportNumber { get; set; }
+    public DateOnly? PassportIssuedOn { get; set; }
+
+    /// <summary>OMS (compulsory medical insurance) policy: a 16-digit single-format number.</summary>
+    public string? OmsPolicyNumber { get; set; }
+    public string? OmsInsurer { get; set; }
+    public DateOnly? OmsValidFrom { get; set; }
+    public DateOnly? OmsValidTo { get; set; }
+
+    /// <summary>Lockouts in a row without a successful sign-in: each one lasts longer (5 minutes up to 1 hour).</summary>
+    public int ConsecutiveLockouts { get; set; }
+
+    /// <summary>The TOTP (RFC 6238) secret, protected with Data Protection; null when no authenticator app is set up.</summary>
+    public string? TotpSecret { get; set; }
+    public DateTimeOffset? TotpEnabledAt { get; set; }
+
+    /// <summary>The last accepted TOTP time step: a code of this step or earlier is a replay.</summary>
+    public long? TotpLastStep { get; set; }
+
+    /// <summary>A child's account is created by a guardian and is reachable only through a delegation; nobody signs in to it.</summary>
+    public bool IsManagedByGuardian { get; set; }
+
     public string FullName => string.Join(' ', new[] { FamilyName, GivenName, MiddleName }.Where(p => !string.IsNullOrWhiteSpace(p)));
 }

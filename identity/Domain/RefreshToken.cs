@@ -14,6 +14,9 @@ public sealed class RefreshToken
     public required Guid FamilyId { get; init; }
 
     public required string ClientId { get; init; }
+
+    /// <summary>The sign-in (<see cref="UserSession"/>) it belongs to: ending the session revokes it.</summary>
+    public Guid? SessionId { get; init; }
     public required Guid UserId { get; init; }
     public required string Scope { get; init; }
     public DateTimeOffset AuthTime { get; init; }

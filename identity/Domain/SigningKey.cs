@@ -21,6 +21,12 @@ public sealed class SigningKey
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// When it began signing. A key not yet activated is the "next" one: published in the JWKS ahead of
+    /// time, so that caches know it before the first token it signs.
+    /// </summary>
+    public DateTimeOffset? ActivatedAt { get; set; }
+
     /// <summary>When it stopped signing; it stays in the JWKS until tokens it signed have expired.</summary>
     public DateTimeOffset? RetiredAt { get; set; }
 }

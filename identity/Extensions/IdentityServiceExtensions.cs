@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Identity.Accounts;
+using Gosuslugi.Health.Identity.Audit;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Seeding;
@@ -86,6 +87,8 @@ public static class IdentityServiceExtensions
         services.AddScoped<TokenGrants>();
         services.AddScoped<AccountProvisioning>();
         services.AddScoped<DemoDataSeeder>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<SecurityEvents>();
 
         // Registered after AddServiceDatabase, so it starts after the migrations are applied.
         services.AddHostedService<IdentityStartup>();
