@@ -13,7 +13,8 @@ var identity = builder.AddProject<Projects.Identity>("identity")
     .WithReference(rabbitmq)
     .WithReference(redis)
     .WithEnvironment("Identity__SeedDemoData", "true")
-    .WithEnvironment("Identity__DemoFile", Path.Combine(builder.DataDirectory, "demo.json"));
+    .WithEnvironment("Identity__DemoFile", Path.Combine(builder.DataDirectory, "demo.json"))
+    .WithEnvironment("Identity__Mailbox__Directory", Path.Combine(builder.DataDirectory, "mailbox"));
 
 // Every service owns its database, talks over the bus and caches in Redis. It fetches identity's token
 // keys on its first authenticated request, so it need not wait for identity.

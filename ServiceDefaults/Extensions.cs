@@ -21,7 +21,10 @@ public static class Extensions
     public const string LivePath = "/health/live";
     public const string ReadyPath = "/health/ready";
 
-    /// <summary>Telemetry, health checks, problem details, JWT authentication with the shared policies, correlation id.</summary>
+    /// <summary>
+    /// Telemetry, health checks, problem details, the client address from trusted proxies, JWT authentication with the
+    /// shared policies and the token deny-list (Redis, ConnectionStrings:redis), correlation id.
+    /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddLoggingDefaults();
@@ -29,6 +32,7 @@ public static class Extensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         builder.AddServiceProblemDetails();
+        builder.AddForwardedHeadersDefaults();
         builder.AddServiceAuthentication();
 
         // A startup filter puts the error, correlation and telemetry middlewares at the very front of the

@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
-# Measures an authenticated GET of the patient's vaccinations straight to the Immunizations service and
-# through the gateway, in one run on this machine. Starts its own copy of the system (Release build,
-# fresh data in .data/bench, ports from 9100) and stops it afterwards.
-# Usage: bench/run.sh [--duration 20] [--concurrency 32] [--warmup 5] [--vaccinations 20] [--rounds 3]
+# Runs one benchmark against its own copy of the system (Release build, fresh data in .data/bench, ports
+# from 9100), writes a report to bench/results/ and stops the system afterwards.
+#   bench/run.sh immunizations [--duration 20] [--concurrency 32] [--warmup 5] [--vaccinations 20] [--rounds 3]
+#       an authenticated GET of the patient's vaccinations, straight to the service and through the gateway
+#   bench/run.sh signin [--duration 20] [--concurrency 8] [--warmup 5] [--rounds 2] [--users 1500]
+#       sign-ins per second with password + TOTP, and the token endpoint's latency
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+scenario=${1:-immunizations}
+[[ $# -gt 0 ]] && shift
+case "$scenario" in immunizations|signin) ;; *) echo "unknown scenario: $scenario (immunizations|signin)" >&2; exit 2 ;; esac
+
+bench_users=1500
+args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --users) bench_users=$2; shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+
 data_dir=.data/bench
 port_base=${BENCH_PORT_BASE:-9100}
-report=bench/results/immunizations-$(date -u +%Y%m%dT%H%M%SZ).md
+report=bench/results/$scenario-$(date -u +%Y%m%dT%H%M%SZ).md
 
 dotnet build AppHost/Gosuslugi.Health.AppHost.csproj -c Release -nologo -clp:ErrorsOnly
 dotnet build bench/Gosuslugi.Health.Bench/Gosuslugi.Health.Bench.csproj -c Release -nologo -clp:ErrorsOnly
@@ -16,11 +31,20 @@ apphost_dll=$(dotnet msbuild AppHost/Gosuslugi.Health.AppHost.csproj -nologo -p:
 bench_dll=$(dotnet msbuild bench/Gosuslugi.Health.Bench/Gosuslugi.Health.Bench.csproj -nologo -p:Configuration=Release -getProperty:TargetPath)
 
 mkdir -p "$data_dir"
+extra_env=()
+if [[ $scenario == signin ]]; then
+  # Accounts with password + TOTP for the sign-in benchmark (identity's BenchUsersSeeder).
+  extra_env+=(Identity__BenchUsers__Count="$bench_users" Identity__BenchUsers__File="$PWD/$data_dir/bench-users.json")
+  args+=(--bench-users "$data_dir/bench-users.json")
+fi
 # The gateway's per-client limit would otherwise be what we measure: one benchmark client is one client.
-Gateway__RateLimit__PermitsPerSecond=1000000 Gateway__RateLimit__Burst=1000000 \
+env Gateway__RateLimit__PermitsPerSecond=1000000 Gateway__RateLimit__Burst=1000000 "${extra_env[@]}" \
   dotnet "$apphost_dll" --data-dir "$data_dir" --fresh --port-base "$port_base" --no-color >"$data_dir.log" 2>&1 &
 apphost=$!
 trap 'kill -TERM $apphost 2>/dev/null; wait $apphost 2>/dev/null || true' EXIT
 
-dotnet "$bench_dll" --dashboard "http://127.0.0.1:$((port_base + 1))" --demo "$data_dir/demo.json" --report "$report" "$@"
+if [[ $scenario == signin ]]; then
+  for _ in $(seq 1 300); do [[ -f $data_dir/bench-users.json ]] && break; sleep 1; done
+fi
+dotnet "$bench_dll" --scenario "$scenario" --dashboard "http://127.0.0.1:$((port_base + 1))" --demo "$data_dir/demo.json" --report "$report" "${args[@]}"
 echo "Report: $report (system log: $data_dir.log)"

@@ -35,6 +35,9 @@ public static class GatewayExtensions
         services.AddHealthChecks().AddCheck<SigningKeysHealthCheck>("identity-signing-keys", tags: [Extensions.ReadyTag]);
         services.AddClientRateLimiting();
         services.AddSingleton<DistributedContextPropagator>(new NoClientBaggagePropagator(DistributedContextPropagator.Current));
+        // The edge: the client's address is the TCP peer's, whatever X-Forwarded-For it sends (the services behind
+        // trust the gateway's X-Forwarded-For instead, see ServiceDefaults' ForwardedHeadersDefaults).
+        services.IgnoreForwardedHeaders();
 
         // Which server software answers (the gateway's or a service's) is nobody's business outside.
         services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);

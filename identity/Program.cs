@@ -1,5 +1,12 @@
+using Gosuslugi.Health.Identity.Accounts;
+using Gosuslugi.Health.Identity.Admin;
 using Gosuslugi.Health.Identity.Api;
+using Gosuslugi.Health.Identity.Consents;
+using Gosuslugi.Health.Identity.Delegations;
 using Gosuslugi.Health.Identity.Extensions;
+using Gosuslugi.Health.Identity.Passkeys;
+using Gosuslugi.Health.Identity.Sessions;
+using Gosuslugi.Health.Identity.SignIn;
 using Gosuslugi.Health.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,4 +19,13 @@ app.MapDiscoveryApi();
 app.MapAuthorizeApi();
 app.MapTokenApi();
 app.MapUserInfoApi();
+app.MapSessionsApi();
+app.MapEndSessionApi();
+app.MapAdminApi();
+app.MapAccountsApi();
+app.MapPasskeysApi();
+app.MapRememberedDevicesApi();
+app.MapTotpApi();
+app.MapDelegationsApi();
+app.MapRestrictionsApi();
 app.Run();

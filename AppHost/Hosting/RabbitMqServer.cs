@@ -110,6 +110,8 @@ public sealed class RabbitMqServer : ILocalServer
             ["RABBITMQ_DIST_PORT"] = _distPort.ToString(CultureInfo.InvariantCulture),
             ["ERL_EPMD_PORT"] = epmdPort,
             ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
+            // A crashing Erlang VM (the server or rabbitmqctl) writes its dump here, not into the working directory.
+            ["ERL_CRASH_DUMP"] = Path.Combine(_root, "log", "erl_crash.dump"),
             ["RABBITMQ_CONFIG_FILE"] = configFile,
             ["RABBITMQ_ENABLED_PLUGINS_FILE"] = pluginsFile,
             ["RABBITMQ_PID_FILE"] = Path.Combine(_root, "rabbit.pid"),

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,8 +14,18 @@ namespace Gosuslugi.Health.ServiceDefaults.Auth;
 
 internal static class AuthenticationExtensions
 {
+    /// <summary>Tolerated difference between identity's clock and ours when checking exp/nbf.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    public const string DenyListUnavailableDetail =
+        "Не удалось проверить действительность входа. Повторите попытку через несколько секунд.";
+
     public static IHostApplicationBuilder AddServiceAuthentication(this IHostApplicationBuilder builder)
     {
+        // Every token is checked against the deny-list in Redis, so every service and the gateway need Redis.
+        builder.AddRedisClient();
+        builder.Services.AddSingleton<TokenDenyList>();
+
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IConfiguration, ILoggerFactory>(Configure);
@@ -36,7 +48,13 @@ internal static class AuthenticationExtensions
             .AddPolicy(Policies.Admin, p => p
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
-                .RequireRole(HealthClaims.Roles.Admin));
+                .RequireRole(HealthClaims.Roles.Admin))
+            .AddPolicy(Policies.MedicalData, p => p
+                .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new MedicalDataRequirement()));
+        // A refusal the person can act on (unconfirmed account, no consent) becomes a 403 problem that says what to do.
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalProblemResultHandler>();
         return builder;
     }
 
@@ -63,7 +81,7 @@ internal static class AuthenticationExtensions
             ValidateIssuerSigningKey = true,
             ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
             ValidTypes = ["at+jwt"],
-            ClockSkew = TimeSpan.FromSeconds(30),
+            ClockSkew = ClockSkew,
             NameClaimType = HealthClaims.Subject,
             RoleClaimType = HealthClaims.Role,
         };
@@ -87,8 +105,10 @@ internal static class AuthenticationExtensions
             };
         }
 
+        // Identity replaces the ConfigurationManager, issuer and audience in a PostConfigure; these events stay.
         options.Events = new JwtBearerEvents
         {
+            OnTokenValidated = context => RejectDeniedTokenAsync(context, logger),
             OnAuthenticationFailed = context =>
             {
                 // The reason only, never the token.
@@ -98,11 +118,72 @@ internal static class AuthenticationExtensions
             },
             OnChallenge = context =>
             {
+                if (context.AuthenticateFailure is TokenDenyListUnavailableException)
+                {
+                    return WriteDenyListUnavailableAsync(context);
+                }
+
                 // RFC 6750 error code without a description: the client learns the token is bad, not why.
                 if (context.AuthenticateFailure is not null) context.Error = "invalid_token";
                 return Task.CompletedTask;
             },
         };
+    }
+
+    /// <summary>
+    /// After signature, issuer, audience, type and lifetime passed: a signed-out token, an ended session or a revoked
+    /// delegation fails here, in one Redis round trip. When Redis does not answer the token fails too (closed, never
+    /// a silent pass), and the challenge turns that into a 503 rather than a 401 that would send the person to sign in.
+    /// </summary>
+    private static async Task RejectDeniedTokenAsync(TokenValidatedContext context, ILogger logger)
+    {
+        var principal = context.Principal!;
+        var http = context.HttpContext;
+        var denyList = http.RequestServices.GetRequiredService<TokenDenyList>();
+        bool denied;
+        try
+        {
+            denied = await denyList.IsDeniedAsync(principal, http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            throw; // the client went away; nobody is waiting for an answer
+        }
+        catch (Exception exception)
+        {
+            logger.LogError("Access token on {Method} {Path} not checked against the deny-list, request refused: {Reason}",
+                http.Request.Method, http.Request.Path, exception.GetType().Name + ": " + FirstLine(exception.Message));
+            context.Fail(new TokenDenyListUnavailableException(exception));
+            return;
+        }
+
+        if (denied)
+        {
+            // Identifiers only (which token, session, delegation), never the token itself.
+            logger.LogInformation(
+                "Access token rejected on {Method} {Path}: revoked (jti {TokenId}, session {SessionId}, delegation {DelegationId} checked)",
+                http.Request.Method, http.Request.Path, principal.FindFirst(HealthClaims.TokenId)?.Value,
+                principal.GetSessionId(), principal.GetDelegationId());
+            context.Fail("The access token was revoked.");
+        }
+    }
+
+    private static async Task WriteDenyListUnavailableAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers.RetryAfter = "5";
+        await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service Unavailable",
+                Detail = DenyListUnavailableDetail,
+            },
+        });
     }
 
     private static bool AllowsPlainHttp(string url) =>

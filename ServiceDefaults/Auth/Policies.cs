@@ -11,6 +11,15 @@ public static class Policies
     public const string Doctor = "doctor";
     /// <summary>role admin.</summary>
     public const string Admin = "admin";
+
+    /// <summary>
+    /// May read a patient's medical record (the token's <c>sub</c>): either their own token (role patient, scope health,
+    /// acc_level confirmed, pd_consent true) or a representative's (an <c>act</c> with a sub, a <c>del</c>, a delegated
+    /// reading scope, acc_level confirmed). Refused for the account level or consent alone, the answer is a 403
+    /// problem whose Russian detail says what to do. Endpoints still check the section with
+    /// <c>user.CanReadSection(...)</c>: a limited delegation opens prescriptions and lab results only.
+    /// </summary>
+    public const string MedicalData = "medical_data";
 }
 
 /// <summary>Claim, role and scope names of the access tokens (JWT names, no inbound mapping).</summary>

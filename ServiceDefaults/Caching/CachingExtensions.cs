@@ -10,9 +10,15 @@ namespace Gosuslugi.Health.ServiceDefaults;
 
 public static class CachingExtensions
 {
-    /// <summary>Redis from <c>ConnectionStrings:{connectionName}</c> behind IDistributedCache and IKeyValueStore, with a "ready" health check.</summary>
+    /// <summary>
+    /// Redis from <c>ConnectionStrings:{connectionName}</c> behind IDistributedCache and IKeyValueStore, with a "ready" health check.
+    /// AddServiceDefaults already calls it (the token deny-list lives in Redis); a second call changes nothing.
+    /// </summary>
     public static IHostApplicationBuilder AddRedisClient(this IHostApplicationBuilder builder, string connectionName = "redis")
     {
+        // One Redis per process: a second registration would add a second pool and a duplicate health check name.
+        if (builder.Services.Any(d => d.ServiceType == typeof(RedisConnectionPool))) return builder;
+
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new RedisConnectionPool(RedisOptions.Parse(
             sp.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)

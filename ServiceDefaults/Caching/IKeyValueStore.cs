@@ -20,6 +20,9 @@ public interface IKeyValueStore
     /// <summary>True when the key existed.</summary>
     Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>How many of <paramref name="keys"/> exist, in one round trip (a key named twice counts twice).</summary>
+    Task<long> ExistsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+
     /// <summary>Remaining time to live; null when the key does not exist or never expires.</summary>
     Task<TimeSpan?> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default);
 }

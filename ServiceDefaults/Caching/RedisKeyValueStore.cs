@@ -39,6 +39,15 @@ internal sealed class RedisKeyValueStore(RedisConnectionPool redis) : IKeyValueS
     public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) =>
         (await redis.ExecuteAsync(Command("DEL", key), cancellationToken)).AsInteger() > 0;
 
+    public async Task<long> ExistsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        if (keys.Count == 0) return 0;
+        var command = new object[keys.Count + 1];
+        command[0] = "EXISTS";
+        for (var i = 0; i < keys.Count; i++) command[i + 1] = keys[i];
+        return (await redis.ExecuteAsync(Command(command), cancellationToken)).AsInteger();
+    }
+
     public async Task<TimeSpan?> GetTimeToLiveAsync(string key, CancellationToken cancellationToken = default)
     {
         var ms = (await redis.ExecuteAsync(Command("PTTL", key), cancellationToken)).AsInteger();

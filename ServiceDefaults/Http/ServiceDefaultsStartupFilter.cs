@@ -8,6 +8,8 @@ internal sealed class ServiceDefaultsStartupFilter : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
+        // First, so that everything after it (logs, throttling, audit) sees the client's address, not the gateway's.
+        app.UseForwardedHeaders();
         app.UseMiddleware<ServerSpanTagsMiddleware>();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();

@@ -54,7 +54,7 @@ public static class LoadRun
         return (latencies, failures);
     }
 
-    private static double Percentile(long[] sortedTicks, double p)
+    public static double Percentile(long[] sortedTicks, double p)
         => sortedTicks.Length == 0 ? double.NaN
             : sortedTicks[Math.Min(sortedTicks.Length - 1, (int)Math.Ceiling(p * sortedTicks.Length) - 1)] * 1000.0 / Stopwatch.Frequency;
 }

@@ -6,13 +6,15 @@ using System.Text.Json;
 using Gosuslugi.Health.Bench;
 using Gosuslugi.Health.TestInfrastructure.Oidc;
 
-// Measures an authenticated GET of the patient's vaccinations, straight to the Immunizations service
-// and through the gateway, in one run on one machine. The system must be running (bench/run.sh starts it).
+// Scenario "immunizations": an authenticated GET of the patient's vaccinations, straight to the Immunizations
+// service and through the gateway. Scenario "signin": sign-ins with password + TOTP and the token endpoint
+// (SignInBench). The system must be running (bench/run.sh starts it).
 var options = BenchOptions.Parse(args);
 var resources = await SystemUnderBench.WaitUntilReadyAsync(options.Dashboard, options.DemoFile, TimeSpan.FromMinutes(5));
-var immunizationsUrl = resources["immunizations"];
 var demo = JsonDocument.Parse(await File.ReadAllTextAsync(options.DemoFile)).RootElement;
 var gateway = new Uri(demo.GetProperty("gateway").GetString()!.TrimEnd('/') + "/");
+if (options.Scenario == "signin") return await SignInBench.RunAsync(options, gateway, demo);
+var immunizationsUrl = resources["immunizations"];
 
 using var oidc = new OidcClient(gateway);
 var organization = demo.GetProperty("medicalOrganization");
@@ -21,7 +23,8 @@ var patient = demo.GetProperty("patient");
 var publicClient = demo.GetProperty("publicClient");
 var patientToken = await oidc.SignInWithCodeAsync(
     publicClient.GetProperty("clientId").GetString()!, publicClient.GetProperty("redirectUri").GetString()!,
-    patient.GetProperty("username").GetString()!, patient.GetProperty("password").GetString()!);
+    patient.GetProperty("username").GetString()!, patient.GetProperty("password").GetString()!,
+    SecondFactor.AuthenticatorApp(patient.GetProperty("totpSecret").GetString()!));
 
 await ImmunizationSeed.EnsureAsync(gateway, orgToken.AccessToken, patientToken.AccessToken, patient.GetProperty("snils").GetString()!, options.Vaccinations);
 
@@ -59,7 +62,8 @@ if (options.ReportFile is { } file)
 }
 return rounds.Sum(r => r.Direct.Failures + r.Proxied.Failures) == 0 ? 0 : 1;
 
-internal sealed record BenchOptions(string DemoFile, Uri Dashboard, int Concurrency, TimeSpan WarmUp, TimeSpan Duration, int Vaccinations, int Rounds, string? ReportFile)
+public sealed record BenchOptions(string Scenario, string DemoFile, Uri Dashboard, int Concurrency, TimeSpan WarmUp, TimeSpan Duration,
+    int Vaccinations, int Rounds, string? ReportFile, string? BenchUsersFile)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -69,6 +73,7 @@ internal sealed record BenchOptions(string DemoFile, Uri Dashboard, int Concurre
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
         return new BenchOptions(
+            Arg("--scenario", "immunizations"),
             Arg("--demo", ".data/demo.json"),
             new Uri(Arg("--dashboard", "http://127.0.0.1:18888").TrimEnd('/') + "/"),
             int.Parse(Arg("--concurrency", "32"), CultureInfo.InvariantCulture),
@@ -76,6 +81,7 @@ internal sealed record BenchOptions(string DemoFile, Uri Dashboard, int Concurre
             TimeSpan.FromSeconds(int.Parse(Arg("--duration", "20"), CultureInfo.InvariantCulture)),
             int.Parse(Arg("--vaccinations", "20"), CultureInfo.InvariantCulture),
             int.Parse(Arg("--rounds", "3"), CultureInfo.InvariantCulture),
-            Arg("--report", "") is { Length: > 0 } report ? report : null);
+            Arg("--report", "") is { Length: > 0 } report ? report : null,
+            Arg("--bench-users", "") is { Length: > 0 } users ? users : null);
     }
 }

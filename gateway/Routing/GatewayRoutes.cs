@@ -30,6 +30,8 @@ public static class GatewayRoutes
         new("identity-well-known", Identity, "/.well-known/{**rest}", IsPublic: true),
         // Account self-service (registration, password reset) comes in a later issue; until then it is public as a whole.
         new("identity-account", Identity, "/api/v1/account/{**rest}", IsPublic: true),
+        // Operators' API: closed at the edge too (a valid token); identity checks the admin role itself.
+        new("identity-admin", Identity, "/api/v1/admin/{**rest}"),
         // An optional catch-all also matches the bare collection path (/api/v1/immunizations).
         .. Services.Select(service => new GatewayRoute(service, service, $"/api/v1/{service}/{{**rest}}")),
     ];

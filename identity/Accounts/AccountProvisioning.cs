@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Identity.Security;
 using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.AspNetCore.Identity;
@@ -11,8 +14,8 @@ namespace Gosuslugi.Health.Identity.Accounts;
 public sealed record PersonName(string FamilyName, string GivenName, string? MiddleName);
 
 /// <summary>
-/// Creates accounts and clients. The demo seeder and tests use it today; registration and the admin
-/// API (a later issue) will too.
+/// Creates accounts and clients: the demo seeder and tests call it, registration uses its roles. Every person it
+/// creates has a confirmed phone number and e-mail address, so that they can receive sign-in and recovery codes.
 /// </summary>
 public sealed class AccountProvisioning(
     IdentityDb db,
@@ -21,6 +24,9 @@ public sealed class AccountProvisioning(
     TimeProvider time,
     ILogger<AccountProvisioning> logger)
 {
+    /// <summary><c>LevelConfirmedBy</c> of accounts created confirmed (demo and test people).</summary>
+    public const string ProvisionedConfirmation = "provisioning";
+
     public async Task EnsureRolesAsync(CancellationToken ct = default)
     {
         foreach (var role in HealthRoles.PersonRoles)
@@ -30,29 +36,54 @@ public sealed class AccountProvisioning(
         }
     }
 
-    /// <summary>A patient account; <see cref="PatientRegistered"/> is committed with it through the outbox.</summary>
+    /// <summary>
+    /// A patient account as if identity had been verified in person: level confirmed and consent to personal data
+    /// processing given, so that demo and test patients see their medical data. <see cref="PatientRegistered"/>,
+    /// <see cref="AccountLevelChanged"/> and <see cref="PersonalDataConsentChanged"/> are committed with it through the outbox.
+    /// </summary>
+    /// <param name="phone">A confirmed phone number (any usual spelling); a random unused +79XXXXXXXXX when null.</param>
+    /// <param name="email">A confirmed e-mail address; <c>{userName}@example.test</c> when null.</param>
     public async Task<HealthUser> CreatePatientAsync(string userName, string password, PersonName name, string snils,
-        DateOnly birthDate, CancellationToken ct = default)
+        DateOnly birthDate, CancellationToken ct = default, string? phone = null, string? email = null)
     {
         if (!Snils.TryNormalize(snils, out var normalized)) throw new ArgumentException("Invalid SNILS.", nameof(snils));
-        return await CreateUserAsync(userName, password, HealthRoles.Patient, ct, user =>
+        return await CreateUserAsync(userName, password, HealthRoles.Patient, phone, email, ct, user =>
         {
             user.Snils = normalized;
             user.BirthDate = birthDate;
-        }, name, user => db.AddOutboxEvent(new PatientRegistered(
-            user.Id, normalized, user.FamilyName, user.GivenName, user.MiddleName, birthDate, user.CreatedAt)));
+            user.Level = AccountLevel.Confirmed;
+            user.LevelConfirmedAt = user.CreatedAt;
+            user.LevelConfirmedBy = ProvisionedConfirmation;
+        }, name, user =>
+        {
+            db.AddOutboxEvent(new PatientRegistered(
+                user.Id, normalized, user.FamilyName, user.GivenName, user.MiddleName, birthDate, user.CreatedAt));
+            db.AddOutboxEvent(new AccountLevelChanged(user.Id, AccountClaims.LevelValue(user.Level), user.CreatedAt));
+            db.PersonalDataConsents.Add(new PersonalDataConsent
+            {
+                UserId = user.Id,
+                Version = PersonalDataConsentText.CurrentVersion,
+                GivenAt = user.CreatedAt,
+            });
+            db.AddOutboxEvent(new PersonalDataConsentChanged(user.Id, true, PersonalDataConsentText.CurrentVersion, user.CreatedAt));
+        });
     }
 
+    /// <param name="phone">A confirmed phone number; a random unused +79XXXXXXXXX when null.</param>
+    /// <param name="email">A confirmed e-mail address; <c>{userName}@example.test</c> when null.</param>
     public Task<HealthUser> CreateDoctorAsync(string userName, string password, PersonName name, Guid organizationId,
-        string organizationName, CancellationToken ct = default) =>
-        CreateUserAsync(userName, password, HealthRoles.Doctor, ct, user =>
+        string organizationName, CancellationToken ct = default, string? phone = null, string? email = null) =>
+        CreateUserAsync(userName, password, HealthRoles.Doctor, phone, email, ct, user =>
         {
             user.OrganizationId = organizationId;
             user.OrganizationName = organizationName;
         }, name);
 
-    public Task<HealthUser> CreateAdminAsync(string userName, string password, PersonName name, CancellationToken ct = default) =>
-        CreateUserAsync(userName, password, HealthRoles.Admin, ct, _ => { }, name);
+    /// <param name="phone">A confirmed phone number; a random unused +79XXXXXXXXX when null.</param>
+    /// <param name="email">A confirmed e-mail address; <c>{userName}@example.test</c> when null.</param>
+    public Task<HealthUser> CreateAdminAsync(string userName, string password, PersonName name, CancellationToken ct = default,
+        string? phone = null, string? email = null) =>
+        CreateUserAsync(userName, password, HealthRoles.Admin, phone, email, ct, _ => { }, name);
 
     /// <summary>A confidential client that a medical organization's system uses with client credentials.</summary>
     public async Task<(OAuthClient Client, string Secret)> CreateMedicalOrganizationClientAsync(
@@ -91,7 +122,7 @@ public sealed class AccountProvisioning(
                 ClientId = clientId,
                 DisplayName = displayName,
                 Type = OAuthClientType.Public,
-                AllowedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken],
+                AllowedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, TokenExchangeGrant.GrantType],
                 AllowedScopes = [Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, Scopes.Health],
                 CreatedAt = time.GetUtcNow(),
             };
@@ -106,9 +137,15 @@ public sealed class AccountProvisioning(
         return client;
     }
 
-    private async Task<HealthUser> CreateUserAsync(string userName, string password, string role, CancellationToken ct,
-        Action<HealthUser> fill, PersonName name, Action<HealthUser>? beforeCommit = null)
+    private async Task<HealthUser> CreateUserAsync(string userName, string password, string role, string? phone, string? email,
+        CancellationToken ct, Action<HealthUser> fill, PersonName name, Action<HealthUser>? beforeCommit = null)
     {
+        string? normalizedPhone = null, normalizedEmail = null;
+        if (phone is not null && !PhoneNumbers.TryNormalize(phone, out normalizedPhone))
+            throw new ArgumentException("Invalid phone number.", nameof(phone));
+        if (email is not null && !EmailAddresses.TryNormalize(email, out normalizedEmail))
+            throw new ArgumentException("Invalid e-mail address.", nameof(email));
+
         // UserManager saves after each step; one transaction makes the account, its role and its event
         // appear together or not at all.
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
@@ -121,6 +158,11 @@ public sealed class AccountProvisioning(
                 FamilyName = name.FamilyName,
                 GivenName = name.GivenName,
                 MiddleName = name.MiddleName,
+                // Every person can receive codes: a confirmed phone and e-mail (sign-in second factor, recovery).
+                PhoneNumber = normalizedPhone ?? await FreePhoneNumberAsync(ct),
+                PhoneNumberConfirmed = true,
+                Email = normalizedEmail ?? await FreeEmailAsync(userName, ct),
+                EmailConfirmed = true,
                 CreatedAt = time.GetUtcNow(),
             };
             fill(user);
@@ -135,6 +177,27 @@ public sealed class AccountProvisioning(
             logger.LogInformation("Created {Role} account {UserId}", role, user.Id);
             return user;
         });
+    }
+
+    /// <summary>A random mobile number (+79XXXXXXXXX) that no account has.</summary>
+    private async Task<string> FreePhoneNumberAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var phone = "+79" + RandomNumberGenerator.GetInt32(0, 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture);
+            if (!await db.Users.AnyAsync(u => u.PhoneNumber == phone || u.UserName == phone, ct)) return phone;
+        }
+    }
+
+    /// <summary><c>{userName}@example.test</c> (a reserved domain: nothing is ever delivered there), or with a suffix when taken.</summary>
+    private async Task<string> FreeEmailAsync(string userName, CancellationToken ct)
+    {
+        var local = new string([.. userName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '-')]).Trim('.');
+        if (local.Length == 0 || local.Length > 48) local = "user";
+        var email = $"{local}@example.test";
+        while (await db.Users.AnyAsync(u => u.NormalizedEmail == email.ToUpperInvariant(), ct))
+            email = $"{local}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}@example.test";
+        return email;
     }
 
     private static void Check(IdentityResult result, string what)

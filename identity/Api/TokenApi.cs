@@ -8,7 +8,7 @@ namespace Gosuslugi.Health.Identity.Api;
 /// <summary>The token endpoint (RFC 6749 §3.2) and the revocation endpoint (RFC 7009).</summary>
 public static class TokenApi
 {
-    private static readonly string[] SupportedGrants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials];
+    private static readonly string[] SupportedGrants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials, TokenExchangeGrant.GrantType];
 
     public static RouteGroupBuilder MapTokenApi(this IEndpointRouteBuilder app)
     {
@@ -38,6 +38,7 @@ public static class TokenApi
         {
             GrantTypes.AuthorizationCode => await s.Grants.AuthorizationCodeAsync(client!, p, ct),
             GrantTypes.RefreshToken => await s.Grants.RefreshTokenAsync(client!, p, ct),
+            TokenExchangeGrant.GrantType => await context.RequestServices.GetRequiredService<TokenExchangeGrant>().ExchangeAsync(client!, p, ct),
             _ => await s.Grants.ClientCredentialsAsync(client!, p, ct),
         };
         return result.Tokens is { } tokens ? TypedResults.Json(tokens) : Error(context, result.Error!);

@@ -48,6 +48,7 @@ public static class UserInfoApi
             if (user.Snils is not null && roles.Contains(HealthRoles.Patient)) info["snils"] = user.Snils;
             if (user.OrganizationId is { } orgId) info["org_id"] = orgId;
             if (user.OrganizationName is not null) info["org_name"] = user.OrganizationName;
+            info["acc_level"] = Accounts.AccountClaims.LevelValue(user.Level);
         }
         return TypedResults.Json(info);
     }

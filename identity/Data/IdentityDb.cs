@@ -172,6 +172,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
             key.Property(k => k.FriendlyName).HasMaxLength(200);
         });
 
+        Gosuslugi.Health.Identity.Passkeys.PasskeyUse.Configure(modelBuilder);
         UseSnakeCaseNames(modelBuilder);
         modelBuilder.AddOutboxAndInbox();
     }

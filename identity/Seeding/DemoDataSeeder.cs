@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Gosuslugi.Health.Identity.Accounts;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Identity.Security;
 using Gosuslugi.Health.Identity.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -13,11 +14,15 @@ namespace Gosuslugi.Health.Identity.Seeding;
 /// Demo accounts and clients with generated passwords and secrets. The service calls it on first start;
 /// tests call it (from the test host's services) to get accounts of their own: every call creates new
 /// people and a new medical organization, and usernames that are taken get a random suffix.
+/// Everyone gets a confirmed phone and e-mail (sign-in codes go there) and, except the other patient, who signs in
+/// with an SMS code, an authenticator app (TOTP) whose secret is in the file.
 /// </summary>
 public sealed class DemoDataSeeder(
     AccountProvisioning accounts,
     IdentityDb db,
     UserManager<HealthUser> users,
+    TotpSecrets totpSecrets,
+    TimeProvider time,
     IOptions<TokenServiceOptions> options)
 {
     public const string PublicClientId = "gosuslugi-web";
@@ -33,39 +38,61 @@ public sealed class DemoDataSeeder(
     ];
 
     /// <summary>The full demo set: two patients, a doctor, an admin, a medical organization and the public client.</summary>
-    public async Task<DemoAccounts> CreateDemoAccountsAsync(CancellationToken ct = default)
+    /// <param name="withAuthenticatorApps">
+    /// False gives nobody an authenticator app: everyone then signs in (and recovers) with SMS and e-mail codes, as
+    /// a person who never set one up.
+    /// </param>
+    public async Task<DemoAccounts> CreateDemoAccountsAsync(CancellationToken ct = default, bool withAuthenticatorApps = true)
     {
         await accounts.EnsureRolesAsync(ct);
         var publicClient = await EnsurePublicClientAsync(ct);
         var organization = await CreateMedicalOrganizationAsync(ct: ct);
-        var patient = await CreatePatientAsync("patient", PatientNames[0], new DateOnly(1985, 3, 14), ct);
-        var otherPatient = await CreatePatientAsync("other-patient", PatientNames[1], new DateOnly(1979, 11, 2), ct);
-        var doctor = await CreateDoctorAsync(organization.OrganizationId, organization.OrganizationName, ct);
-        var admin = await CreateAdminAsync(ct);
+        var patient = await CreatePatientAsync("patient", PatientNames[0], new DateOnly(1985, 3, 14), withAuthenticatorApps, ct);
+        var otherPatient = await CreatePatientAsync("other-patient", PatientNames[1], new DateOnly(1979, 11, 2), withAuthenticatorApp: false, ct);
+        var doctor = await CreateDoctorAsync(organization.OrganizationId, organization.OrganizationName, ct, withAuthenticatorApps);
+        var admin = await CreateAdminAsync(ct, withAuthenticatorApps);
         return new DemoAccounts(patient, otherPatient, doctor, admin, organization, publicClient, options.Value.Issuer);
     }
 
-    /// <summary>A new patient with a valid, unused SNILS; a <c>PatientRegistered</c> event goes to the outbox.</summary>
-    public async Task<DemoPatient> CreatePatientAsync(CancellationToken ct = default) =>
+    /// <summary>
+    /// A new patient with a valid, unused SNILS and an authenticator app (TOTP) by default; a <c>PatientRegistered</c>
+    /// event goes to the outbox.
+    /// </summary>
+    public async Task<DemoPatient> CreatePatientAsync(CancellationToken ct = default, bool withAuthenticatorApp = true) =>
         await CreatePatientAsync("patient", PatientNames[RandomNumberGenerator.GetInt32(PatientNames.Length)],
-            new DateOnly(1950 + RandomNumberGenerator.GetInt32(55), 1 + RandomNumberGenerator.GetInt32(12), 1 + RandomNumberGenerator.GetInt32(28)), ct);
+            new DateOnly(1950 + RandomNumberGenerator.GetInt32(55), 1 + RandomNumberGenerator.GetInt32(12), 1 + RandomNumberGenerator.GetInt32(28)),
+            withAuthenticatorApp, ct);
 
-    public async Task<DemoUser> CreateDoctorAsync(Guid organizationId, string organizationName, CancellationToken ct = default)
+    public async Task<DemoUser> CreateDoctorAsync(Guid organizationId, string organizationName, CancellationToken ct = default,
+        bool withAuthenticatorApp = true)
     {
         await accounts.EnsureRolesAsync(ct);
         var password = NewPassword();
         var user = await accounts.CreateDoctorAsync(await FreeUserNameAsync("doctor"), password,
             new PersonName("Смирнова", "Елена", "Викторовна"), organizationId, organizationName, ct);
-        return new DemoUser(user.UserName!, password) { UserId = user.Id, OrganizationId = organizationId };
+        return new DemoUser(user.UserName!, password)
+        {
+            UserId = user.Id,
+            OrganizationId = organizationId,
+            Phone = user.PhoneNumber,
+            Email = user.Email,
+            TotpSecret = withAuthenticatorApp ? await AddAuthenticatorAppAsync(user, ct) : null,
+        };
     }
 
-    public async Task<DemoUser> CreateAdminAsync(CancellationToken ct = default)
+    public async Task<DemoUser> CreateAdminAsync(CancellationToken ct = default, bool withAuthenticatorApp = true)
     {
         await accounts.EnsureRolesAsync(ct);
         var password = NewPassword();
         var user = await accounts.CreateAdminAsync(await FreeUserNameAsync("admin"), password,
             new PersonName("Кузнецов", "Дмитрий", "Олегович"), ct);
-        return new DemoUser(user.UserName!, password) { UserId = user.Id };
+        return new DemoUser(user.UserName!, password)
+        {
+            UserId = user.Id,
+            Phone = user.PhoneNumber,
+            Email = user.Email,
+            TotpSecret = withAuthenticatorApp ? await AddAuthenticatorAppAsync(user, ct) : null,
+        };
     }
 
     /// <summary>A medical organization (new id) and its client-credentials client.</summary>
@@ -87,7 +114,7 @@ public sealed class DemoDataSeeder(
         return new DemoPublicClient(PublicClientId, redirectUri);
     }
 
-    private async Task<DemoPatient> CreatePatientAsync(string userName, PersonName name, DateOnly birthDate, CancellationToken ct)
+    private async Task<DemoPatient> CreatePatientAsync(string userName, PersonName name, DateOnly birthDate, bool withAuthenticatorApp, CancellationToken ct)
     {
         await accounts.EnsureRolesAsync(ct);
         string snils;
@@ -96,14 +123,31 @@ public sealed class DemoDataSeeder(
 
         var password = NewPassword();
         var user = await accounts.CreatePatientAsync(await FreeUserNameAsync(userName), password, name, snils, birthDate, ct);
+        var totpSecret = withAuthenticatorApp ? await AddAuthenticatorAppAsync(user, ct) : null;
         return new DemoPatient(user.UserName!, password, snils)
         {
             UserId = user.Id,
+            Phone = user.PhoneNumber,
+            Email = user.Email,
+            TotpSecret = totpSecret,
             FamilyName = name.FamilyName,
             GivenName = name.GivenName,
             MiddleName = name.MiddleName,
             BirthDate = birthDate,
         };
+    }
+
+    /// <summary>Turns TOTP on with a new secret, as if the person had connected an app; returns the secret (base32).</summary>
+    private async Task<string> AddAuthenticatorAppAsync(HealthUser user, CancellationToken ct)
+    {
+        var secret = Totp.NewSecret();
+        var stored = totpSecrets.Protect(secret);
+        var now = time.GetUtcNow();
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(u => u.TotpSecret, stored)
+            .SetProperty(u => u.TotpEnabledAt, now)
+            .SetProperty(u => u.ConcurrencyStamp, Guid.NewGuid().ToString()), ct);
+        return secret;
     }
 
     private async Task<string> FreeUserNameAsync(string preferred)

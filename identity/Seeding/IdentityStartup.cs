@@ -37,6 +37,7 @@ public sealed class IdentityStartup(
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedLock})", ct);
             await SeedAsync(db, scope.ServiceProvider.GetRequiredService<DemoDataSeeder>(), ct);
+            await scope.ServiceProvider.GetRequiredService<BenchUsersSeeder>().SeedAsync(ct);
         }
         finally
         {

@@ -101,7 +101,13 @@ public sealed class AuthorizationRequests(
     }
 
     /// <summary>Stores a new single-use code (only its hash) and returns it.</summary>
-    public async Task<string> IssueCodeAsync(AuthorizationRequest request, Guid userId, DateTimeOffset authTime, CancellationToken ct)
+    /// <param name="sessionId">
+    /// The sign-in session (<see cref="UserSession"/>) the code is issued from: the <c>sid</c> claim of the sign-in
+    /// cookie (<see cref="Sessions.SessionStore.SessionIdOf"/>), or the session just started. Its tokens carry it, and
+    /// ending the session stops them; a code whose session has ended is refused at the token endpoint.
+    /// </param>
+    /// <param name="authTime">When the person proved who they are (the cookie's issue time), for <c>auth_time</c>.</param>
+    public async Task<string> IssueCodeAsync(AuthorizationRequest request, Guid userId, Guid sessionId, DateTimeOffset authTime, CancellationToken ct)
     {
         var code = SecretHasher.NewOpaqueValue();
         var now = time.GetUtcNow();
@@ -110,6 +116,7 @@ public sealed class AuthorizationRequests(
             CodeHash = SecretHasher.HashToken(code),
             ClientId = request.Client.ClientId,
             UserId = userId,
+            SessionId = sessionId,
             RedirectUri = request.RedirectUri,
             Scope = Domain.Scopes.Join(request.Scopes),
             CodeChallenge = request.CodeChallenge,
@@ -119,6 +126,9 @@ public sealed class AuthorizationRequests(
             ExpiresAt = now + options.Value.AuthorizationCodeLifetime,
         });
         await db.SaveChangesAsync(ct);
+        // The session is in use (shown as "last seen" in the person's list of sessions).
+        await db.Sessions.Where(s => s.Id == sessionId && s.EndedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
         return code;
     }
 

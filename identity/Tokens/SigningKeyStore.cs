@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
+using Gosuslugi.Health.Contracts.Identity;
+using Gosuslugi.Health.Identity.Audit;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -10,13 +12,19 @@ using Microsoft.IdentityModel.Tokens;
 namespace Gosuslugi.Health.Identity.Tokens;
 
 /// <summary>
-/// The RSA keys that sign tokens, read from identity's database and cached for a few minutes so that
-/// a key added by another instance (rotation) is picked up without a restart.
+/// The RSA keys that sign tokens, read from identity's database and cached for a few minutes so that a rotation done
+/// by another instance is picked up without a restart.
+/// <para>
+/// Three states, so that keys rotate without a moment in which a valid token fails: the <b>next</b> key (not yet
+/// activated) is published ahead of time, so that validators' caches know it before the first token it signs; the
+/// <b>current</b> key (the newest activated one) is the only one that signs; a <b>previous</b> key (retired) stays
+/// published for <see cref="KeyRotationOptions.RetiredKeyRetention"/>, until every token it signed has expired.
+/// </para>
 /// </summary>
 public sealed class SigningKeyStore(
     IServiceScopeFactory scopes,
     TimeProvider time,
-    IOptions<TokenServiceOptions> options,
+    IOptions<KeyRotationOptions> rotation,
     ILogger<SigningKeyStore> logger)
 {
     public const string Algorithm = SecurityAlgorithms.RsaSha256;
@@ -24,17 +32,21 @@ public sealed class SigningKeyStore(
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(5);
 
-    // pg_advisory_xact_lock key: serialises key creation between instances that start together.
+    // pg_advisory_xact_lock key: serialises key creation and rotation between instances.
     private const long KeyCreationLock = 0x6964_6b65_7973; // "idkeys"
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, RsaSecurityKey> _materialized = new(StringComparer.Ordinal);
     private KeySet? _keys;
 
-    /// <param name="Signing">The newest active key.</param>
-    /// <param name="Published">Every key a valid token may carry, as public JWKs.</param>
+    /// <param name="Signing">The current key: the only one that signs.</param>
+    /// <param name="ValidationKeys">Every published key (current, next, previous): a valid token carries one of them.</param>
+    /// <param name="Published">The same keys as public JWKs, current first, then next, then previous.</param>
     public sealed record KeySet(SigningCredentials Signing, IReadOnlyList<RsaSecurityKey> ValidationKeys,
         IReadOnlyList<PublicJsonWebKey> Published, DateTimeOffset LoadedAt);
+
+    /// <summary>What a rotation did, by <c>kid</c>.</summary>
+    public sealed record KeyRotation(string? PreviousKeyId, string CurrentKeyId, string NextKeyId, DateTimeOffset RotatedAt);
 
     public async ValueTask<KeySet> GetKeysAsync(CancellationToken ct)
     {
@@ -60,62 +72,145 @@ public sealed class SigningKeyStore(
         if (_keys is { } keys && time.GetUtcNow() - keys.LoadedAt > MinimumRefreshInterval) _keys = null;
     }
 
-    /// <summary>Creates a signing key when none is active. Called at start-up.</summary>
+    /// <summary>Makes sure there is a current key and a next one. Called at start-up.</summary>
     public async Task EnsureSigningKeyAsync(CancellationToken ct)
+    {
+        await InLockedTransactionAsync(async (db, _) =>
+        {
+            var now = time.GetUtcNow();
+            var (current, next) = await LiveKeysAsync(db, ct);
+            if (current is null)
+            {
+                // A published next key takes over before a brand-new one: caches may know it already.
+                current = next ?? Add(db, NewKey(now));
+                current.ActivatedAt = now;
+                next = null;
+                logger.LogInformation("Signing key {KeyId} is now current", current.KeyId);
+            }
+            if (next is null) Add(db, NewKey(now));
+            await db.SaveChangesAsync(ct);
+            return 0;
+        }, ct);
+        _keys = null;
+    }
+
+    /// <summary>
+    /// Rotates: the current key retires (it stays published as the previous one), the next key becomes current and a
+    /// new next key is created. Serialised between instances; with <paramref name="onlyIfCurrentOlderThan"/> it does
+    /// nothing (returns null) unless the current key has signed for at least that long, so that several instances
+    /// checking the schedule rotate once.
+    /// </summary>
+    /// <param name="actorId">The admin who asked for it; null for the schedule.</param>
+    public async Task<KeyRotation?> RotateAsync(Guid? actorId, TimeSpan? onlyIfCurrentOlderThan, CancellationToken ct)
+    {
+        var result = await InLockedTransactionAsync(async (db, services) =>
+        {
+            var now = time.GetUtcNow();
+            var (current, next) = await LiveKeysAsync(db, ct);
+            if (onlyIfCurrentOlderThan is { } age && current?.ActivatedAt is { } activatedAt && now - activatedAt < age) return null;
+
+            // Every activated, unretired key retires: normally just the current one.
+            foreach (var key in await db.SigningKeys.Where(k => k.ActivatedAt != null && k.RetiredAt == null).ToListAsync(ct))
+                key.RetiredAt = now;
+            next ??= Add(db, NewKey(now));
+            next.ActivatedAt = now;
+            var newNext = Add(db, NewKey(now));
+
+            var rotated = new KeyRotation(current?.KeyId, next.KeyId, newNext.KeyId, now);
+            var details = new Dictionary<string, string>
+            {
+                ["trigger"] = actorId is null ? "schedule" : "admin",
+                ["current_kid"] = rotated.CurrentKeyId,
+                ["next_kid"] = rotated.NextKeyId,
+            };
+            if (rotated.PreviousKeyId is { } previous) details["previous_kid"] = previous;
+            services.GetRequiredService<SecurityEvents>().Add(SecurityEventKinds.SigningKeyRotated, subjectId: null, details: details, actorId: actorId);
+            await db.SaveChangesAsync(ct);
+            return rotated;
+        }, ct);
+
+        if (result is not null)
+        {
+            _keys = null;
+            logger.LogInformation("Signing keys rotated: current {Current} (was {Previous}), next {Next}",
+                result.CurrentKeyId, result.PreviousKeyId, result.NextKeyId);
+        }
+        return result;
+    }
+
+    private async Task<T> InLockedTransactionAsync<T>(Func<IdentityDb, IServiceProvider, Task<T>> action, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({KeyCreationLock})", ct);
-            if (!await db.SigningKeys.AnyAsync(k => k.RetiredAt == null, ct))
-            {
-                using var rsa = RSA.Create(KeySizeInBits);
-                var key = new SigningKey
-                {
-                    KeyId = Thumbprint(rsa),
-                    Algorithm = Algorithm,
-                    PrivateKey = rsa.ExportPkcs8PrivateKey(),
-                    CreatedAt = time.GetUtcNow(),
-                };
-                db.SigningKeys.Add(key);
-                await db.SaveChangesAsync(ct);
-                logger.LogInformation("Created signing key {KeyId} (RSA {KeySize})", key.KeyId, KeySizeInBits);
-            }
+            var result = await action(db, scope.ServiceProvider);
             await tx.CommitAsync(ct);
+            return result;
         });
-        _keys = null;
+    }
+
+    /// <summary>The current key (newest activated, not retired) and the next one (oldest not activated, not retired).</summary>
+    private static async Task<(SigningKey? Current, SigningKey? Next)> LiveKeysAsync(IdentityDb db, CancellationToken ct)
+    {
+        var live = await db.SigningKeys.Where(k => k.RetiredAt == null).ToListAsync(ct);
+        return (live.Where(k => k.ActivatedAt != null).MaxBy(k => k.ActivatedAt),
+            live.Where(k => k.ActivatedAt == null).MinBy(k => k.CreatedAt));
+    }
+
+    private SigningKey Add(IdentityDb db, SigningKey key)
+    {
+        db.SigningKeys.Add(key);
+        logger.LogInformation("Created signing key {KeyId} (RSA {KeySize})", key.KeyId, KeySizeInBits);
+        return key;
+    }
+
+    private static SigningKey NewKey(DateTimeOffset now)
+    {
+        using var rsa = RSA.Create(KeySizeInBits);
+        return new SigningKey
+        {
+            KeyId = Thumbprint(rsa),
+            Algorithm = Algorithm,
+            PrivateKey = rsa.ExportPkcs8PrivateKey(),
+            CreatedAt = now,
+        };
     }
 
     private async Task<KeySet> LoadAsync(CancellationToken ct)
     {
         var rows = await ReadPublishableKeysAsync(ct);
-        if (!rows.Any(k => k.RetiredAt is null))
+        if (!rows.Any(IsCurrentCandidate))
         {
             await EnsureSigningKeyAsync(ct);
             rows = await ReadPublishableKeysAsync(ct);
         }
 
-        var keys = rows.Select(row => (row, key: _materialized.GetOrAdd(row.KeyId, _ => Materialize(row)))).ToList();
-        var active = keys.First(k => k.row.RetiredAt is null).key;
+        // Current first, then next, then previous: the order of the JWKS.
+        var ordered = rows
+            .OrderBy(k => k.RetiredAt is not null ? 2 : k.ActivatedAt is null ? 1 : 0)
+            .ThenByDescending(k => k.ActivatedAt ?? k.CreatedAt)
+            .ToList();
+        var keys = ordered.Select(row => _materialized.GetOrAdd(row.KeyId, _ => Materialize(row))).ToList();
+        var current = _materialized[ordered.First(IsCurrentCandidate).KeyId];
         return new KeySet(
-            new SigningCredentials(active, Algorithm),
-            keys.Select(k => k.key).ToList(),
-            keys.Select(k => PublicJsonWebKey.From(k.key)).ToList(),
+            new SigningCredentials(current, Algorithm),
+            keys,
+            keys.Select(PublicJsonWebKey.From).ToList(),
             time.GetUtcNow());
     }
 
+    private static bool IsCurrentCandidate(SigningKey key) => key.ActivatedAt is not null && key.RetiredAt is null;
+
     private async Task<List<SigningKey>> ReadPublishableKeysAsync(CancellationToken ct)
     {
-        // A retired key stays published until every token it signed has expired.
-        var o = options.Value;
-        var keepRetiredUntil = time.GetUtcNow() - (o.AccessTokenLifetime > o.IdTokenLifetime ? o.AccessTokenLifetime : o.IdTokenLifetime) - TimeSpan.FromMinutes(5);
+        var keepRetiredAfter = time.GetUtcNow() - rotation.Value.RetiredKeyRetention;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
         return await db.SigningKeys.AsNoTracking()
-            .Where(k => k.RetiredAt == null || k.RetiredAt > keepRetiredUntil)
-            .OrderByDescending(k => k.CreatedAt)
+            .Where(k => k.RetiredAt == null || k.RetiredAt > keepRetiredAfter)
             .ToListAsync(ct);
     }
 

@@ -6,6 +6,13 @@ using Microsoft.IdentityModel.Tokens;
 namespace Gosuslugi.Health.Identity.Tokens;
 
 /// <summary>Who and what an access token is for.</summary>
+/// <param name="SessionId">The sign-in session (<c>sid</c>): ending it stops the token at once.</param>
+/// <param name="AuthenticationMethods">RFC 8176 <c>amr</c> values of the session's sign-in.</param>
+/// <param name="AccountLevel">simplified, standard or confirmed (<c>acc_level</c>); people only.</param>
+/// <param name="PersonalDataConsent"><c>pd_consent</c>: patients only, "true" when their consent is in force.</param>
+/// <param name="ActorId">RFC 8693 <c>act.sub</c>: the person acting for <paramref name="Subject"/> (token exchange).</param>
+/// <param name="DelegationId"><c>del</c>: the delegation an acting token was issued under; revoking it deny-lists the id.</param>
+/// <param name="Lifetime">Instead of the configured access-token lifetime (a delegated token's own, at most 24 hours).</param>
 public sealed record AccessTokenRequest(
     string Subject,
     string ClientId,
@@ -14,7 +21,14 @@ public sealed record AccessTokenRequest(
     Guid? OrganizationId = null,
     string? OrganizationName = null,
     string? Snils = null,
-    DateTimeOffset? AuthTime = null);
+    DateTimeOffset? AuthTime = null,
+    Guid? SessionId = null,
+    IReadOnlyList<string>? AuthenticationMethods = null,
+    string? AccountLevel = null,
+    bool? PersonalDataConsent = null,
+    Guid? ActorId = null,
+    Guid? DelegationId = null,
+    TimeSpan? Lifetime = null);
 
 public sealed record IssuedToken(string Token, TimeSpan Lifetime);
 
@@ -41,13 +55,21 @@ public sealed class TokenFactory(SigningKeyStore keys, IOptions<TokenServiceOpti
         if (request.OrganizationName is { } orgName) claims["org_name"] = orgName;
         if (request.Snils is { } snils) claims["snils"] = snils;
         if (request.AuthTime is { } authTime) claims[JwtRegisteredClaimNames.AuthTime] = authTime.ToUnixTimeSeconds();
+        AddSession(claims, request.SessionId, request.AuthenticationMethods);
+        if (request.AccountLevel is { } level) claims["acc_level"] = level;
+        if (request.PersonalDataConsent is { } consent) claims["pd_consent"] = consent ? "true" : "false";
+        if (request.ActorId is { } actor) claims["act"] = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = actor.ToString() };
+        if (request.DelegationId is { } delegation) claims["del"] = delegation.ToString();
 
-        var token = await SignAsync(AccessTokenType, o.Audience, o.AccessTokenLifetime, claims, ct);
-        return new IssuedToken(token, o.AccessTokenLifetime);
+        var lifetime = request.Lifetime ?? o.AccessTokenLifetime;
+        var token = await SignAsync(AccessTokenType, o.Audience, lifetime, claims, ct);
+        return new IssuedToken(token, lifetime);
     }
 
     /// <summary>An ID token (OpenID Connect Core §2) for the client itself: <c>aud</c> is its client_id.</summary>
-    public async Task<string> CreateIdTokenAsync(string subject, string clientId, DateTimeOffset authTime, string? nonce, CancellationToken ct)
+    /// <remarks><c>sid</c> lets the client name the session at the end-session endpoint (id_token_hint).</remarks>
+    public async Task<string> CreateIdTokenAsync(string subject, string clientId, DateTimeOffset authTime, string? nonce,
+        Guid? sessionId, IReadOnlyList<string>? authenticationMethods, CancellationToken ct)
     {
         var claims = new Dictionary<string, object>
         {
@@ -55,7 +77,15 @@ public sealed class TokenFactory(SigningKeyStore keys, IOptions<TokenServiceOpti
             [JwtRegisteredClaimNames.AuthTime] = authTime.ToUnixTimeSeconds(),
         };
         if (!string.IsNullOrEmpty(nonce)) claims[JwtRegisteredClaimNames.Nonce] = nonce;
+        AddSession(claims, sessionId, authenticationMethods);
         return await SignAsync(JwtConstants.HeaderType, clientId, options.Value.IdTokenLifetime, claims, ct);
+    }
+
+    private static void AddSession(Dictionary<string, object> claims, Guid? sessionId, IReadOnlyList<string>? authenticationMethods)
+    {
+        if (sessionId is { } sid) claims["sid"] = sid.ToString();
+        // Always a JSON array (RFC 8176 §1), even with one method.
+        if (authenticationMethods is { Count: > 0 } amr) claims["amr"] = amr.ToList();
     }
 
     private async Task<string> SignAsync(string type, string audience, TimeSpan lifetime, Dictionary<string, object> claims, CancellationToken ct)

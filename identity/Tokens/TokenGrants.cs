@@ -1,6 +1,9 @@
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Identity.Sessions;
+using Gosuslugi.Health.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +14,10 @@ public sealed class TokenGrants(
     IdentityDb db,
     UserManager<HealthUser> users,
     TokenFactory tokens,
+    PersonClaims personClaims,
+    SessionStore sessions,
+    OwnTokenReader ownTokens,
+    TokenDenyList denyList,
     IOptions<TokenServiceOptions> options,
     TimeProvider time,
     ILogger<TokenGrants> logger)
@@ -54,20 +61,23 @@ public sealed class TokenGrants(
 
         var user = await FindActiveUserAsync(grant.UserId);
         if (user is null) return OAuthError.InvalidGrant("The user can no longer sign in.");
+        var (session, sessionError) = await ActiveSessionAsync(grant.SessionId, grant.UserId, ct);
+        if (sessionError is not null) return sessionError;
 
         var scopes = Scopes.Parse(grant.Scope) ?? [];
-        var response = await CreateUserTokensAsync(client, user, scopes, grant.AuthTime, ct);
+        var response = await CreateUserTokensAsync(client, user, scopes, grant.AuthTime, session, ct);
 
         string? refreshToken = null;
         if (scopes.Contains(Scopes.OfflineAccess) && client.AllowsGrant(GrantTypes.RefreshToken))
         {
-            refreshToken = AddRefreshToken(client.ClientId, user.Id, grant.Scope, familyId: grant.Id, grant.AuthTime,
+            refreshToken = AddRefreshToken(client.ClientId, user.Id, grant.Scope, familyId: grant.Id, grant.SessionId, grant.AuthTime,
                 familyExpiresAt: now + Options.RefreshTokenAbsoluteLifetime, now);
             await db.SaveChangesAsync(ct);
         }
 
         string? idToken = scopes.Contains(Scopes.OpenId)
-            ? await tokens.CreateIdTokenAsync(user.Id.ToString(), client.ClientId, grant.AuthTime, grant.Nonce, ct)
+            ? await tokens.CreateIdTokenAsync(user.Id.ToString(), client.ClientId, grant.AuthTime, grant.Nonce,
+                session?.Id, MethodsOf(session), ct)
             : null;
 
         return response with { RefreshToken = refreshToken, IdToken = idToken };
@@ -101,6 +111,8 @@ public sealed class TokenGrants(
 
         var user = await FindActiveUserAsync(current.UserId);
         if (user is null) return OAuthError.InvalidGrant("The user can no longer sign in.");
+        var (session, sessionError) = await ActiveSessionAsync(current.SessionId, current.UserId, ct);
+        if (sessionError is not null) return sessionError;
 
         string? next = null;
         var rotated = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
@@ -111,7 +123,9 @@ public sealed class TokenGrants(
                 .Where(t => t.Id == current.Id && t.ConsumedAt == null && t.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), ct);
             if (consumed == 0) return false;
-            next = AddRefreshToken(client.ClientId, user.Id, current.Scope, current.FamilyId, current.AuthTime, current.FamilyExpiresAt, now);
+            // The successor stays in the same sign-in session: ending the session revokes it too.
+            next = AddRefreshToken(client.ClientId, user.Id, current.Scope, current.FamilyId, current.SessionId, current.AuthTime,
+                current.FamilyExpiresAt, now);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return true;
@@ -119,7 +133,8 @@ public sealed class TokenGrants(
         // Lost the race to a concurrent use of the same token: that is a reuse too.
         if (!rotated) return await ReuseDetectedAsync(current, now, ct);
 
-        var response = await CreateUserTokensAsync(client, user, scopes, current.AuthTime, ct);
+        if (session is not null) await sessions.TouchAsync(session.Id, ct);
+        var response = await CreateUserTokensAsync(client, user, scopes, current.AuthTime, session, ct);
         return response with { RefreshToken = next };
     }
 
@@ -147,12 +162,17 @@ public sealed class TokenGrants(
     }
 
     /// <summary>
-    /// RFC 7009. A refresh token is revoked with its whole family (the sign-in ends). Access tokens are
-    /// self-contained and live 10 minutes, so there is nothing to revoke: like an unknown token, they get 200.
+    /// RFC 7009. A refresh token is revoked with its whole family (the sign-in on that client ends). An access token
+    /// (a JWT of ours) goes on the deny-list until it expires, so the gateway and every service refuse it at once.
+    /// An unknown token gets 200 like a revoked one (§2.2): the answer tells nothing about which tokens exist.
     /// </summary>
     public async Task<OAuthError?> RevokeAsync(OAuthClient client, OAuthParameters p, CancellationToken ct)
     {
         if (p["token"] is not { } token) return OAuthError.InvalidRequest("token is required.");
+        // The hint only saves a lookup (§2.1); the shape of the token decides: ours are opaque or a JWT.
+        if (await ownTokens.ReadAsync(token, TokenFactory.AccessTokenType, Options.Audience, ct) is { } access)
+            return await RevokeAccessTokenAsync(client, access, ct);
+
         var hash = SecretHasher.HashToken(token);
         var refresh = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
         if (refresh is null) return null;
@@ -163,20 +183,45 @@ public sealed class TokenGrants(
         return null;
     }
 
+    private async Task<OAuthError?> RevokeAccessTokenAsync(OAuthClient client, JsonWebToken access, CancellationToken ct)
+    {
+        var issuedTo = access.TryGetPayloadValue<string>(HealthClaims.ClientId, out var clientId) ? clientId : null;
+        if (issuedTo != client.ClientId) return OAuthError.InvalidGrant("The token was issued to another client.");
+        if (string.IsNullOrEmpty(access.Id)) return null; // nothing to name it by; ours always have a jti
+        await denyList.DenyTokenAsync(access.Id, new DateTimeOffset(access.ValidTo, TimeSpan.Zero), ct);
+        logger.LogInformation("Client {ClientId} revoked access token {TokenId}", client.ClientId, access.Id);
+        return null;
+    }
+
     private async Task<OAuthError> ReuseDetectedAsync(RefreshToken token, DateTimeOffset now, CancellationToken ct)
     {
         var revoked = await RevokeFamilyAsync(token.FamilyId, now, ct);
         logger.LogWarning("Refresh token {TokenId} of family {FamilyId} was reused; revoked {Count} tokens of the family",
             token.Id, token.FamilyId, revoked);
+        // Whoever holds the leaked token may also hold the session's access tokens: they stop now, not in minutes.
+        if (token.SessionId is { } sessionId) await sessions.EndAsync(sessionId, SessionEndReasons.RefreshTokenReused, ct);
         return OAuthError.InvalidGrant("The refresh token has already been used.");
     }
+
+    /// <summary>The session a code or refresh token belongs to, which must still be active and the same person's.</summary>
+    private async Task<(UserSession? Session, OAuthError? Error)> ActiveSessionAsync(Guid? sessionId, Guid userId, CancellationToken ct)
+    {
+        if (sessionId is not { } id) return (null, null); // issued before sessions existed
+        var session = await sessions.FindActiveAsync(id, ct);
+        return session is null || session.UserId != userId
+            ? (null, OAuthError.InvalidGrant("The sign-in session has ended."))
+            : (session, null);
+    }
+
+    private static IReadOnlyList<string>? MethodsOf(UserSession? session) =>
+        session?.AuthenticationMethods.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private Task<int> RevokeFamilyAsync(Guid familyId, DateTimeOffset now, CancellationToken ct) =>
         db.RefreshTokens
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
 
-    private string AddRefreshToken(string clientId, Guid userId, string scope, Guid familyId, DateTimeOffset authTime,
+    private string AddRefreshToken(string clientId, Guid userId, string scope, Guid familyId, Guid? sessionId, DateTimeOffset authTime,
         DateTimeOffset familyExpiresAt, DateTimeOffset now)
     {
         var value = SecretHasher.NewOpaqueValue();
@@ -185,6 +230,7 @@ public sealed class TokenGrants(
         {
             TokenHash = SecretHasher.HashToken(value),
             FamilyId = familyId,
+            SessionId = sessionId,
             ClientId = clientId,
             UserId = userId,
             Scope = scope,
@@ -203,18 +249,22 @@ public sealed class TokenGrants(
     }
 
     private async Task<TokenResponse> CreateUserTokensAsync(OAuthClient client, HealthUser user, IReadOnlyList<string> scopes,
-        DateTimeOffset authTime, CancellationToken ct)
+        DateTimeOffset authTime, UserSession? session, CancellationToken ct)
     {
-        var roles = (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList();
+        var person = await personClaims.LoadAsync(user, ct);
         var access = await tokens.CreateAccessTokenAsync(new AccessTokenRequest(
             Subject: user.Id.ToString(),
             ClientId: client.ClientId,
             Scopes: scopes,
-            Roles: roles,
+            Roles: person.Roles,
             OrganizationId: user.OrganizationId,
             OrganizationName: user.OrganizationName,
-            Snils: roles.Contains(HealthRoles.Patient) ? user.Snils : null,
-            AuthTime: authTime), ct);
+            Snils: person.IsPatient ? user.Snils : null,
+            AuthTime: authTime,
+            SessionId: session?.Id,
+            AuthenticationMethods: MethodsOf(session),
+            AccountLevel: person.AccountLevel,
+            PersonalDataConsent: person.PersonalDataConsent), ct);
         return new TokenResponse(access.Token, (int)access.Lifetime.TotalSeconds, Scopes.Join(scopes));
     }
 }

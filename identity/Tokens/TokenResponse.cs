@@ -15,6 +15,10 @@ public sealed record TokenResponse(
 
     [JsonPropertyName("id_token"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? IdToken { get; init; }
+
+    /// <summary>RFC 8693 §2.2.1: the type of the token a token exchange issued.</summary>
+    [JsonPropertyName("issued_token_type"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IssuedTokenType { get; init; }
 }
 
 /// <summary>Either tokens or an OAuth error.</summary>

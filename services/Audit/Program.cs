@@ -1,14 +1,15 @@
-using Gosuslugi.Health.Audit.Data;
+using Gosuslugi.Health.Audit;
+using Gosuslugi.Health.Audit.Api;
 using Gosuslugi.Health.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<AuditDb>("auditdb");
-builder.AddServiceMessaging<AuditDb>();
+builder.AddAudit();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapSecurityEventsApi();
 
 app.Run();

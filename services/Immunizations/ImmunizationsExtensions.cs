@@ -1,6 +1,7 @@
 using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.Immunizations.Events;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Consents;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gosuslugi.Health.Immunizations;
@@ -12,7 +13,11 @@ public static class ImmunizationsExtensions
     public static TBuilder AddImmunizations<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddServiceDatabase<ImmunizationsDb>(DatabaseName);
-        builder.AddServiceMessaging<ImmunizationsDb>(bus => bus.AddConsumer<PatientRegisteredConsumer>());
+        builder.AddServiceMessaging<ImmunizationsDb>(bus =>
+        {
+            bus.AddConsumer<PatientRegisteredConsumer>();
+            bus.AddAccessRestrictionsConsumer<ImmunizationsDb>(builder);
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

@@ -20,6 +20,9 @@ public sealed class HealthSystem : IAsyncLifetime
 
     public Uri GatewayUrl { get; private set; } = null!;
     public DemoAccounts Accounts { get; private set; } = null!;
+
+    /// <summary>The SMS and e-mail identity "sent": sign-in codes.</summary>
+    public Mailbox Mailbox { get; } = new(Path.Combine(Path.GetTempPath(), "e2e-mailbox-" + Guid.NewGuid().ToString("N")));
     public ServiceApp<DemoDataSeeder> Identity { get; private set; } = null!;
     public ServiceApp<ImmunizationsDb> Immunizations { get; private set; } = null!;
 
@@ -40,8 +43,9 @@ public sealed class HealthSystem : IAsyncLifetime
             ["services:identity:http:0"] = identityUrl,
         };
 
-        Identity = Track(new ServiceApp<DemoDataSeeder>(identityPort,
-            Settings(("ConnectionStrings:identitydb", await servers.Postgres.CreateDatabaseAsync()))).Start());
+        Identity = Track(new ServiceApp<DemoDataSeeder>(identityPort, Settings(
+            ("ConnectionStrings:identitydb", await servers.Postgres.CreateDatabaseAsync()),
+            ("Identity:Mailbox:Directory", Mailbox.Directory))).Start());
         Immunizations = Track(new ServiceApp<ImmunizationsDb>(immunizationsPort,
             Settings(("ConnectionStrings:immunizationsdb", await servers.Postgres.CreateDatabaseAsync()))).Start());
         Track(new ServiceApp<NotificationsDb>(notificationsPort,

@@ -155,7 +155,11 @@ public sealed class VaccinationFlowTests(HealthSystem system) : IClassFixture<He
     {
         using var oidc = new OidcClient(system.GatewayUrl);
         var client = system.Accounts.PublicClient;
-        return (await oidc.SignInWithCodeAsync(client.ClientId, client.RedirectUri, person.Username, person.Password)).AccessToken;
+        // The patient has an authenticator app; the other patient gets an SMS code (read from identity's mailbox).
+        var secondFactor = person.TotpSecret is { } secret
+            ? SecondFactor.AuthenticatorApp(secret)
+            : SecondFactor.CodeFromMailbox(system.Mailbox, person.Phone!);
+        return (await oidc.SignInWithCodeAsync(client.ClientId, client.RedirectUri, person.Username, person.Password, secondFactor)).AccessToken;
     }
 
     private async Task<string> OrganizationTokenAsync()

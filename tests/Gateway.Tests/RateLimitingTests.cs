@@ -87,6 +87,21 @@ public sealed class RateLimitingTests(TinyRateLimitFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_client_cannot_escape_its_address_bucket_by_claiming_another_address()
+    {
+        // Were X-Forwarded-For believed at the edge, every request below would get a fresh bucket of its own.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 50 && !statuses.Contains(HttpStatusCode.TooManyRequests); i++)
+        {
+            using var response = await fixture.GetAsync("/api/v1/records", token: "not-a-jwt",
+                headers: [new("X-Forwarded-For", $"203.0.113.{i + 1}"), new("X-Forwarded-Proto", "https")]);
+            statuses.Add(response.StatusCode);
+        }
+
+        statuses.ShouldContain(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task Health_probes_are_not_limited()
     {
         for (var i = 0; i < TinyRateLimitFixture.Burst * 4; i++)

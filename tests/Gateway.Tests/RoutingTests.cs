@@ -53,6 +53,24 @@ public sealed class RoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     }
 
     [Fact]
+    public async Task The_admin_api_reaches_identity_only_with_a_token()
+    {
+        const string path = "/api/v1/admin/accounts?query=%D0%98%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2";
+
+        using (var anonymous = await fixture.GetAsync(path))
+        {
+            await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        }
+        fixture.Backends["identity"].Received.ShouldNotContain(r => r.PathAndQuery == path);
+
+        // The gateway checks the token; the admin role is identity's to check.
+        using var response = await fixture.GetAsync(path, fixture.PatientToken());
+        var echo = await GatewayFixture.EchoOf(response);
+        echo.Service.ShouldBe("identity");
+        echo.PathAndQuery.ShouldBe(path);
+    }
+
+    [Fact]
     public async Task Token_endpoint_takes_a_form_post_without_a_token()
     {
         using var response = await fixture.SendAsync(HttpMethod.Post, "/connect/token",

@@ -16,8 +16,8 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task A_patient_signs_in_with_code_and_pkce_and_gets_valid_tokens()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
-        var patient = Demo.Patient;
         var verifier = OAuthDriver.NewVerifier();
         var parameters = browser.AuthorizeParameters(verifier);
 
@@ -36,8 +36,12 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
         form.Fields["state"].ShouldBe(parameters["state"]);
         form.Fields["code_challenge"].ShouldBe(parameters["code_challenge"]);
 
-        // Credentials posted; the browser is sent back to the client with a 303.
-        using var signedIn = await browser.SubmitLoginAsync(form, patient.Username, patient.Password);
+        // Credentials posted: the second-factor page; the code from the authenticator app; back to the client with a 303.
+        var requestedAt = DateTimeOffset.UtcNow;
+        using var passwordAnswer = await browser.SubmitLoginAsync(form, patient.Username, patient.Password);
+        passwordAnswer.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await passwordAnswer.Content.ReadAsStringAsync()).ShouldContain("Подтверждение входа");
+        using var signedIn = await browser.PassSecondFactorAsync(passwordAnswer, patient.Username, requestedAt);
         signedIn.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await signedIn.Content.ReadAsStringAsync());
         var callback = browser.CallbackQuery(signedIn);
         callback["state"].ShouldBe(parameters["state"]);
@@ -69,6 +73,8 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
         access.GetClaim("scope").Value.ShouldBe(tokens.Scope);
         access.Id.ShouldNotBeNullOrEmpty();
         access.TryGetClaim("auth_time", out _).ShouldBeTrue();
+        access.Claims.Where(c => c.Type == "amr").Select(c => c.Value).ShouldBe(["pwd", "otp", "mfa"], ignoreOrder: true);
+        access.TryGetClaim("sid", out _).ShouldBeTrue();
         access.TryGetClaim("org_id", out _).ShouldBeFalse();
         (access.ValidTo - access.IssuedAt).ShouldBe(TimeSpan.FromMinutes(10));
         access.ValidFrom.ShouldBe(access.IssuedAt);
@@ -152,36 +158,41 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
         // The page comes back ready for another attempt, with the OAuth parameters intact.
         var again = OAuthDriver.ParseForm(await wrongPassword.Content.ReadAsStringAsync());
         again.Fields["state"].ShouldBe(parameters["state"]);
+        var requestedAt = DateTimeOffset.UtcNow;
         using var retry = await browser.SubmitLoginAsync(again, accounts.Patient.Username, accounts.Patient.Password);
-        retry.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        using var signedIn = await browser.PassSecondFactorAsync(retry, accounts.Patient.Username, requestedAt);
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
     }
 
     [Fact]
-    public async Task Repeated_wrong_passwords_lock_the_account()
+    public async Task Three_wrong_passwords_lock_the_account()
     {
         var accounts = await Fixture.CreateAccountsAsync();
         var browser = NewBrowser();
         var parameters = browser.AuthorizeParameters(OAuthDriver.NewVerifier());
-        for (var i = 0; i < 5; i++)
+        for (var i = 1; i <= 3; i++)
         {
             using var failed = await browser.LoginAsync(parameters, accounts.Patient.Username, "wrong-password-" + i);
             failed.StatusCode.ShouldBe(HttpStatusCode.OK);
+            ErrorText(await failed.Content.ReadAsStringAsync()).ShouldStartWith(i < 3 ? "Неверный логин или пароль" : "Вход временно заблокирован до");
         }
 
+        // The right password now gets the same answer, and no second-factor page.
         using var locked = await browser.LoginAsync(parameters, accounts.Patient.Username, accounts.Patient.Password);
         locked.StatusCode.ShouldBe(HttpStatusCode.OK);
-        ErrorText(await locked.Content.ReadAsStringAsync()).ShouldStartWith("Неверный логин или пароль");
+        ErrorText(await locked.Content.ReadAsStringAsync()).ShouldStartWith("Вход временно заблокирован до");
     }
 
     [Fact]
     public async Task A_login_form_without_its_antiforgery_token_is_refused()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
         using var page = await browser.GetAuthorizeAsync(browser.AuthorizeParameters(OAuthDriver.NewVerifier()));
         var form = OAuthDriver.ParseForm(await page.Content.ReadAsStringAsync());
         form.Fields.Remove("__RequestVerificationToken");
 
-        using var response = await browser.SubmitLoginAsync(form, Demo.Patient.Username, Demo.Patient.Password);
+        using var response = await browser.SubmitLoginAsync(form, patient.Username, patient.Password);
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         response.Headers.Location.ShouldBeNull();
     }
@@ -266,8 +277,9 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task A_wrong_code_verifier_is_invalid_grant()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
-        var callback = await browser.SignInAsync(browser.AuthorizeParameters(OAuthDriver.NewVerifier()), Demo.Patient.Username, Demo.Patient.Password);
+        var callback = await browser.SignInAsync(browser.AuthorizeParameters(OAuthDriver.NewVerifier()), patient.Username, patient.Password);
         using var response = await browser.RedeemCodeAsync(callback["code"]!, OAuthDriver.NewVerifier());
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_grant");
     }
@@ -275,8 +287,9 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task A_missing_code_verifier_is_invalid_request()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
-        var callback = await browser.SignInAsync(browser.AuthorizeParameters(OAuthDriver.NewVerifier()), Demo.Patient.Username, Demo.Patient.Password);
+        var callback = await browser.SignInAsync(browser.AuthorizeParameters(OAuthDriver.NewVerifier()), patient.Username, patient.Password);
         using var response = await browser.PostTokenAsync(new()
         {
             ["grant_type"] = "authorization_code",
@@ -290,9 +303,10 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task A_redirect_uri_that_differs_from_the_authorization_request_is_invalid_grant()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
         var verifier = OAuthDriver.NewVerifier();
-        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), Demo.Patient.Username, Demo.Patient.Password);
+        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), patient.Username, patient.Password);
         using var response = await browser.RedeemCodeAsync(callback["code"]!, verifier, redirect: browser.RedirectUri + "/other");
         await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_grant");
     }
@@ -300,9 +314,10 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task A_code_redeemed_by_another_client_is_invalid_grant()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
         var verifier = OAuthDriver.NewVerifier();
-        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), Demo.Patient.Username, Demo.Patient.Password);
+        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), patient.Username, patient.Password);
         await Fixture.WithScopeAsync(sp => sp.GetRequiredService<AccountProvisioning>()
             .EnsurePublicClientAsync("other-app", "Другое приложение", browser.RedirectUri));
 
@@ -328,9 +343,10 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task A_reused_code_is_refused_and_revokes_the_tokens_issued_from_it()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
         var verifier = OAuthDriver.NewVerifier();
-        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), Demo.Patient.Username, Demo.Patient.Password);
+        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), patient.Username, patient.Password);
 
         using var first = await browser.RedeemCodeAsync(callback["code"]!, verifier);
         var tokens = await TokenSet.ReadAsync(first);
@@ -345,9 +361,10 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task An_expired_code_is_invalid_grant()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
         var verifier = OAuthDriver.NewVerifier();
-        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), Demo.Patient.Username, Demo.Patient.Password);
+        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), patient.Username, patient.Password);
         var hash = SecretHasher.HashToken(callback["code"]!);
         var lifetime = await Fixture.WithDbAsync(async db =>
         {
@@ -365,9 +382,10 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task Codes_and_refresh_tokens_are_stored_only_as_hashes()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
         var verifier = OAuthDriver.NewVerifier();
-        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), Demo.Patient.Username, Demo.Patient.Password);
+        var callback = await browser.SignInAsync(browser.AuthorizeParameters(verifier), patient.Username, patient.Password);
         using var response = await browser.RedeemCodeAsync(callback["code"]!, verifier);
         var tokens = await TokenSet.ReadAsync(response);
 

@@ -16,10 +16,14 @@ public sealed class DemoDataTests(IdentityServiceFixture fixture) : IdentityTest
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Fixture.DemoFile));
         var root = json.RootElement;
         Names(root).ShouldBe(["patient", "otherPatient", "doctor", "admin", "medicalOrganization", "publicClient", "gateway"], ignoreOrder: true);
-        Names(root.GetProperty("patient")).ShouldBe(["username", "password", "snils"], ignoreOrder: true);
-        Names(root.GetProperty("otherPatient")).ShouldBe(["username", "password", "snils"], ignoreOrder: true);
-        Names(root.GetProperty("doctor")).ShouldBe(["username", "password"], ignoreOrder: true);
-        Names(root.GetProperty("admin")).ShouldBe(["username", "password"], ignoreOrder: true);
+        // Everyone has a phone and e-mail for sign-in codes; everyone but the other patient an authenticator app.
+        Names(root.GetProperty("patient")).ShouldBe(["username", "password", "snils", "phone", "email", "totpSecret"], ignoreOrder: true);
+        Names(root.GetProperty("otherPatient")).ShouldBe(["username", "password", "snils", "phone", "email"], ignoreOrder: true);
+        Names(root.GetProperty("doctor")).ShouldBe(["username", "password", "phone", "email", "totpSecret"], ignoreOrder: true);
+        Names(root.GetProperty("admin")).ShouldBe(["username", "password", "phone", "email", "totpSecret"], ignoreOrder: true);
+        foreach (var name in new[] { "patient", "otherPatient", "doctor", "admin" })
+            root.GetProperty(name).GetProperty("phone").GetString()!.ShouldMatch(@"^\+79\d{9}$");
+        root.GetProperty("patient").GetProperty("totpSecret").GetString()!.ShouldMatch("^[A-Z2-7]{32}$");
         Names(root.GetProperty("medicalOrganization")).ShouldBe(["clientId", "clientSecret"], ignoreOrder: true);
         Names(root.GetProperty("publicClient")).ShouldBe(["clientId", "redirectUri"], ignoreOrder: true);
 

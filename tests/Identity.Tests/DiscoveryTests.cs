@@ -22,10 +22,11 @@ public sealed class DiscoveryTests(IdentityServiceFixture fixture) : IdentityTes
         root.GetProperty("token_endpoint").GetString().ShouldBe($"{issuer}/connect/token");
         root.GetProperty("userinfo_endpoint").GetString().ShouldBe($"{issuer}/connect/userinfo");
         root.GetProperty("revocation_endpoint").GetString().ShouldBe($"{issuer}/connect/revocation");
+        root.GetProperty("end_session_endpoint").GetString().ShouldBe($"{issuer}/connect/endsession");
         root.GetProperty("jwks_uri").GetString().ShouldBe($"{issuer}/.well-known/jwks.json");
         Strings(root, "response_types_supported").ShouldBe(["code"]);
         Strings(root, "code_challenge_methods_supported").ShouldBe(["S256"]);
-        Strings(root, "grant_types_supported").ShouldBe(["authorization_code", "refresh_token", "client_credentials"], ignoreOrder: true);
+        Strings(root, "grant_types_supported").ShouldBe(["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"], ignoreOrder: true);
         Strings(root, "id_token_signing_alg_values_supported").ShouldBe(["RS256"]);
         Strings(root, "token_endpoint_auth_methods_supported").ShouldBe(["client_secret_basic", "client_secret_post", "none"], ignoreOrder: true);
         Strings(root, "subject_types_supported").ShouldBe(["public"]);
@@ -64,6 +65,9 @@ public sealed class DiscoveryTests(IdentityServiceFixture fixture) : IdentityTes
 
         var jwks = await GetJwksAsync();
         jwks.Keys.Select(k => k.Kid).ShouldContain(token.Kid);
+        // The current key first; the next one is published before it ever signs (rotation: see Keys/KeyRotationTests).
+        jwks.Keys.Count.ShouldBeGreaterThanOrEqualTo(2);
+        jwks.Keys[0].Kid.ShouldBe(token.Kid);
     }
 
     private static string[] Strings(JsonElement root, string name) =>

@@ -26,6 +26,9 @@ public sealed class IdentityServiceFixture : IAsyncLifetime
     public string RabbitMq { get; private set; } = "";
     public string DemoFile => Path.Combine(_dataFolder, "demo.json");
 
+    /// <summary>The messages identity "sent" by SMS and e-mail.</summary>
+    public Mailbox Mailbox => new(Path.Combine(_dataFolder, "mailbox"));
+
     /// <summary>What the service wrote to <see cref="DemoFile"/> on first start.</summary>
     public DemoAccounts Demo { get; private set; } = null!;
 
@@ -79,10 +82,14 @@ public sealed class IdentityServiceFixture : IAsyncLifetime
     {
         ["ConnectionStrings:identitydb"] = connectionString,
         ["ConnectionStrings:rabbitmq"] = rabbitMq,
+        // Token deny-list, code throttling, passkey ceremonies; the shared servers are already up when this runs.
+        ["ConnectionStrings:redis"] = TestServers.GetAsync().GetAwaiter().GetResult().Redis.ConnectionString,
         ["Identity:Issuer"] = Issuer,
         ["Identity:Audience"] = Audience,
         ["Identity:SeedDemoData"] = "true",
         ["Identity:DemoFile"] = demoFile,
+        // SMS and e-mail land in {folder}/mailbox/messages.jsonl, where tests read the codes (see Mailbox).
+        ["Identity:Mailbox:Directory"] = Path.Combine(Path.GetDirectoryName(demoFile)!, "mailbox"),
     };
 
     /// <summary>A browser-like client: its own cookies, redirects not followed.</summary>
@@ -101,8 +108,12 @@ public sealed class IdentityServiceFixture : IAsyncLifetime
     }
 
     /// <summary>New accounts of this test's own, the way tests and e2e create users.</summary>
-    public Task<DemoAccounts> CreateAccountsAsync() =>
-        WithScopeAsync(sp => sp.GetRequiredService<DemoDataSeeder>().CreateDemoAccountsAsync());
+    /// <param name="withAuthenticatorApps">
+    /// By default nobody has an authenticator app: sign-in and recovery use SMS and e-mail codes (the mailbox). With
+    /// apps, sign-ins take TOTP codes, one per 30 seconds per person (see IdentityTest.NewPatientAsync).
+    /// </param>
+    public Task<DemoAccounts> CreateAccountsAsync(bool withAuthenticatorApps = false) =>
+        WithScopeAsync(sp => sp.GetRequiredService<DemoDataSeeder>().CreateDemoAccountsAsync(withAuthenticatorApps: withAuthenticatorApps));
 
     public Task<T> WithDbAsync<T>(Func<IdentityDb, Task<T>> action) =>
         WithScopeAsync(sp => action(sp.GetRequiredService<IdentityDb>()));

@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Identity.Seeding;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -10,8 +11,15 @@ public abstract class IdentityTest(IdentityServiceFixture fixture)
     protected IdentityServiceFixture Fixture => fixture;
     protected DemoAccounts Demo => fixture.Demo;
 
+    /// <summary>
+    /// A new patient of the test's own, with an authenticator app. A person's TOTP code is accepted once and only
+    /// the current step ±1 is, so one person can sign in about once per 30 seconds: a test that signs in uses its own.
+    /// </summary>
+    protected Task<DemoPatient> NewPatientAsync() =>
+        fixture.WithScopeAsync(sp => sp.GetRequiredService<DemoDataSeeder>().CreatePatientAsync());
+
     /// <summary>A fresh browser (no cookies) acting for the public web client.</summary>
-    protected OAuthDriver NewBrowser() => new(fixture.CreateClient(), Demo.PublicClient.ClientId, Demo.PublicClient.RedirectUri);
+    protected OAuthDriver NewBrowser() => new(fixture.CreateClient(), Demo.PublicClient.ClientId, Demo.PublicClient.RedirectUri, fixture);
 
     protected async Task<JsonWebKeySet> GetJwksAsync()
     {

@@ -6,13 +6,23 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Web;
+using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Identity.Security;
+using Gosuslugi.Health.TestInfrastructure.Oidc;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Gosuslugi.Health.Identity.Tests;
 
-/// <summary>Drives identity the way an ordinary OAuth client and a browser do: over HTTP only.</summary>
-public sealed partial class OAuthDriver(HttpClient http, string clientId, string redirectUri)
+/// <summary>
+/// Drives identity the way an ordinary OAuth client and a browser do: over HTTP only. A sign-in passes the person's
+/// second factor like the person would: a code from their authenticator app when they have one, else the SMS code
+/// from the development mailbox (<paramref name="fixture"/> says which person has which).
+/// </summary>
+public sealed partial class OAuthDriver(HttpClient http, string clientId, string redirectUri, IdentityServiceFixture? fixture = null)
 {
     public HttpClient Http => http;
     public string ClientId => clientId;
@@ -68,12 +78,52 @@ public sealed partial class OAuthDriver(HttpClient http, string clientId, string
         return await SubmitLoginAsync(ParseForm(await page.Content.ReadAsStringAsync()), username, password);
     }
 
-    /// <summary>The whole front channel: returns the query of the redirect back to the client.</summary>
-    public async Task<NameValueCollection> SignInAsync(Dictionary<string, string?> parameters, string username, string password)
+    /// <summary>
+    /// The whole front channel (password, then the person's second factor, or none on a remembered device): returns
+    /// the query of the redirect back to the client.
+    /// </summary>
+    public async Task<NameValueCollection> SignInAsync(Dictionary<string, string?> parameters, string username, string password,
+        SecondFactor? secondFactor = null, bool rememberDevice = false)
     {
-        using var response = await LoginAsync(parameters, username, password);
+        var requestedAt = DateTimeOffset.UtcNow;
+        using var passwordAnswer = await LoginAsync(parameters, username, password);
+        using var response = await PassSecondFactorAsync(passwordAnswer, username, requestedAt, secondFactor, rememberDevice);
         response.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await response.Content.ReadAsStringAsync());
         return CallbackQuery(response);
+    }
+
+    /// <summary>
+    /// Given the answer to the password form: passes the second-factor page with <paramref name="secondFactor"/> (by
+    /// default the one <see cref="SecondFactorOfAsync"/> finds) and returns the last answer; any other answer as it is.
+    /// </summary>
+    public async Task<HttpResponseMessage> PassSecondFactorAsync(HttpResponseMessage passwordAnswer, string login, DateTimeOffset requestedAt,
+        SecondFactor? secondFactor = null, bool rememberDevice = false)
+    {
+        if (passwordAnswer.StatusCode != HttpStatusCode.OK) return passwordAnswer;
+        if (!SignInForm.Parse(await passwordAnswer.Content.ReadAsStringAsync()).IsSecondFactor) return passwordAnswer;
+        return await SecondFactorStep.PassAsync(http, passwordAnswer, secondFactor ?? await SecondFactorOfAsync(login), requestedAt, rememberDevice);
+    }
+
+    /// <summary>
+    /// What the person with this login (or SNILS) passes the second step with: their authenticator app (its secret, as
+    /// the app on their phone holds it) when they have one, else the SMS code to their phone, or the e-mail code when
+    /// their phone had a code less than a minute ago.
+    /// </summary>
+    public async Task<SecondFactor> SecondFactorOfAsync(string login)
+    {
+        var owner = fixture ?? throw new InvalidOperationException("This browser was made without the fixture: pass the second factor.");
+        var (totpSecret, phone, email) = await owner.WithScopeAsync(async sp =>
+        {
+            var users = sp.GetRequiredService<UserManager<HealthUser>>();
+            var user = await users.FindByNameAsync(login)
+                       ?? (Snils.TryNormalize(login, out var snils) ? await users.Users.SingleOrDefaultAsync(u => u.Snils == snils) : null)
+                       ?? throw new InvalidOperationException($"No account {login}.");
+            var secret = user is { TotpSecret: { } stored, TotpEnabledAt: not null } ? sp.GetRequiredService<TotpSecrets>().Unprotect(stored) : null;
+            return (secret, user.PhoneNumber, user.Email);
+        });
+        return totpSecret is not null
+            ? SecondFactor.AuthenticatorApp(totpSecret)
+            : SecondFactor.CodeFromMailbox(owner.Mailbox, phone ?? throw new InvalidOperationException($"{login} has no second factor."), email);
     }
 
     public NameValueCollection CallbackQuery(HttpResponseMessage redirect)

@@ -7,8 +7,9 @@ public sealed class RefreshTokenTests(IdentityServiceFixture fixture) : Identity
     [Fact]
     public async Task Each_refresh_rotates_the_refresh_token()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
-        var first = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+        var first = await browser.SignInAndRedeemAsync(patient.Username, patient.Password);
 
         using var response = await browser.RefreshAsync(first.RefreshToken!);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
@@ -17,7 +18,7 @@ public sealed class RefreshTokenTests(IdentityServiceFixture fixture) : Identity
         second.RefreshToken.ShouldNotBeNullOrEmpty();
         second.RefreshToken.ShouldNotBe(first.RefreshToken);
         second.AccessToken.ShouldNotBe(first.AccessToken);
-        second.Access.Subject.ShouldBe(Demo.Patient.UserId.ToString());
+        second.Access.Subject.ShouldBe(patient.UserId.ToString());
         second.Access.GetClaim("auth_time").Value.ShouldBe(first.Access.GetClaim("auth_time").Value);
         (await ValidateAccessTokenAsync(second.AccessToken)).IsValid.ShouldBeTrue();
 
@@ -28,8 +29,9 @@ public sealed class RefreshTokenTests(IdentityServiceFixture fixture) : Identity
     [Fact]
     public async Task Reusing_a_rotated_refresh_token_revokes_the_whole_family()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
-        var first = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+        var first = await browser.SignInAndRedeemAsync(patient.Username, patient.Password);
         using var rotated = await browser.RefreshAsync(first.RefreshToken!);
         var second = await TokenSet.ReadAsync(rotated);
 
@@ -45,9 +47,10 @@ public sealed class RefreshTokenTests(IdentityServiceFixture fixture) : Identity
     [Fact]
     public async Task Other_sign_ins_are_not_affected_by_a_revoked_family()
     {
-        var mine = await NewBrowser().SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+        var patient = await NewPatientAsync();
+        var mine = await NewBrowser().SignInAndRedeemAsync(patient.Username, patient.Password);
         var browser = NewBrowser();
-        var other = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+        var other = await browser.SignInAndRedeemAsync(patient.Username, patient.Password);
         using var rotated = await browser.RefreshAsync(other.RefreshToken!);
         using var reuse = await browser.RefreshAsync(other.RefreshToken!);
         reuse.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
@@ -59,8 +62,9 @@ public sealed class RefreshTokenTests(IdentityServiceFixture fixture) : Identity
     [Fact]
     public async Task A_refresh_may_narrow_the_scope_but_not_widen_it()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
-        var tokens = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password, "openid offline_access health");
+        var tokens = await browser.SignInAndRedeemAsync(patient.Username, patient.Password, "openid offline_access health");
 
         using var wider = await browser.RefreshAsync(tokens.RefreshToken!, "openid offline_access health profile");
         await wider.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_scope");

@@ -9,8 +9,9 @@ public sealed class RevocationAndUserInfoTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task A_revoked_refresh_token_can_no_longer_be_used()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
-        var tokens = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+        var tokens = await browser.SignInAndRedeemAsync(patient.Username, patient.Password);
 
         using var revoked = await Revoke(browser, new() { ["token"] = tokens.RefreshToken!, ["token_type_hint"] = "refresh_token", ["client_id"] = browser.ClientId });
         revoked.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -20,21 +21,64 @@ public sealed class RevocationAndUserInfoTests(IdentityServiceFixture fixture) :
     }
 
     [Fact]
-    public async Task Revoking_an_unknown_token_or_an_access_token_answers_200()
+    public async Task Revoking_an_unknown_token_answers_200()
     {
         var browser = NewBrowser();
-        var tokens = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
         using var unknown = await Revoke(browser, new() { ["token"] = "unknown", ["client_id"] = browser.ClientId });
         unknown.StatusCode.ShouldBe(HttpStatusCode.OK);
-        using var access = await Revoke(browser, new() { ["token"] = tokens.AccessToken, ["client_id"] = browser.ClientId });
-        access.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var unknownJwt = await Revoke(browser, new() { ["token"] = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", ["token_type_hint"] = "access_token", ["client_id"] = browser.ClientId });
+        unknownJwt.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("access_token")]
+    [InlineData(null)]
+    public async Task A_revoked_access_token_stops_at_once(string? hint)
+    {
+        var patient = await NewPatientAsync();
+        var browser = NewBrowser();
+        var tokens = await browser.SignInAndRedeemAsync(patient.Username, patient.Password);
+        (await UserInfoStatusAsync(tokens.AccessToken)).ShouldBe(HttpStatusCode.OK);
+
+        var body = new Dictionary<string, string> { ["token"] = tokens.AccessToken, ["client_id"] = browser.ClientId };
+        if (hint is not null) body["token_type_hint"] = hint;
+        using var revoked = await Revoke(browser, body);
+        revoked.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await UserInfoStatusAsync(tokens.AccessToken)).ShouldBe(HttpStatusCode.Unauthorized, "its jti is on the deny-list until it expires");
+        using var refresh = await browser.RefreshAsync(tokens.RefreshToken!);
+        refresh.StatusCode.ShouldBe(HttpStatusCode.OK, "revoking one access token leaves the sign-in");
+    }
+
+    [Fact]
+    public async Task A_client_cannot_revoke_another_clients_access_token()
+    {
+        var patient = await NewPatientAsync();
+        var browser = NewBrowser();
+        var tokens = await browser.SignInAndRedeemAsync(patient.Username, patient.Password);
+        var organization = Demo.MedicalOrganization;
+
+        using var response = await OAuthDriver.PostFormAsync(browser.Http, "/connect/revocation",
+            new Dictionary<string, string> { ["token"] = tokens.AccessToken }, OAuthDriver.Basic(organization.ClientId, organization.ClientSecret));
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_grant");
+        (await UserInfoStatusAsync(tokens.AccessToken)).ShouldBe(HttpStatusCode.OK);
+    }
+
+    private async Task<HttpStatusCode> UserInfoStatusAsync(string accessToken)
+    {
+        using var http = Fixture.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
     }
 
     [Fact]
     public async Task A_client_cannot_revoke_another_clients_token()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
-        var tokens = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+        var tokens = await browser.SignInAndRedeemAsync(patient.Username, patient.Password);
         var organization = Demo.MedicalOrganization;
 
         using var response = await OAuthDriver.PostFormAsync(browser.Http, "/connect/revocation",
@@ -57,8 +101,9 @@ public sealed class RevocationAndUserInfoTests(IdentityServiceFixture fixture) :
     [Fact]
     public async Task Userinfo_describes_the_signed_in_patient()
     {
+        var patient = await NewPatientAsync();
         var browser = NewBrowser();
-        var tokens = await browser.SignInAndRedeemAsync(Demo.Patient.Username, Demo.Patient.Password);
+        var tokens = await browser.SignInAndRedeemAsync(patient.Username, patient.Password);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
@@ -67,7 +112,6 @@ public sealed class RevocationAndUserInfoTests(IdentityServiceFixture fixture) :
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = json.RootElement;
-        var patient = Demo.Patient;
         root.GetProperty("sub").GetString().ShouldBe(patient.UserId.ToString());
         root.GetProperty("family_name").GetString().ShouldBe(patient.FamilyName);
         root.GetProperty("given_name").GetString().ShouldBe(patient.GivenName);

@@ -24,6 +24,7 @@ public sealed class SkeletonServices : IAsyncLifetime
             {
                 [$"ConnectionStrings:{service.ConnectionName}"] = await servers.Postgres.CreateDatabaseAsync(service.Name),
                 ["ConnectionStrings:rabbitmq"] = await servers.RabbitMq.CreateVirtualHostAsync(),
+                ["ConnectionStrings:redis"] = servers.Redis.ConnectionString,
             };
             var running = new RunningService(service, settings);
             await running.StartAsync();

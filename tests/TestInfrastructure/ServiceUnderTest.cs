@@ -8,8 +8,8 @@ using Xunit;
 namespace Gosuslugi.Health.TestInfrastructure;
 
 /// <summary>
-/// One service in process, on its own database and RabbitMQ virtual host of the shared <see cref="TestServers"/>,
-/// with tokens from a <see cref="TestTokenIssuer"/>. Ready (migrations applied, broker connected) once
+/// One service in process, on its own database and RabbitMQ virtual host of the shared <see cref="TestServers"/>
+/// (and their Redis, for the token deny-list), with tokens from a <see cref="TestTokenIssuer"/>. Ready (migrations applied, broker connected) once
 /// <see cref="InitializeAsync"/> returns.
 /// </summary>
 /// <typeparam name="TEntryPoint">The service's <c>Program</c>.</typeparam>
@@ -45,6 +45,8 @@ public abstract class ServiceUnderTest<TEntryPoint, TDb> : IAsyncLifetime
         {
             web.UseSetting($"ConnectionStrings:{_name}db", ConnectionString);
             web.UseSetting("ConnectionStrings:rabbitmq", rabbit);
+            // The token deny-list every service checks.
+            web.UseSetting("ConnectionStrings:redis", servers.Redis.ConnectionString);
             foreach (var (key, value) in _issuer.Configuration)
             {
                 web.UseSetting(key, value);

@@ -830,6 +830,22 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Gosuslugi.Health.Identity.Passkeys.PasskeyUse", b =>
+                {
+                    b.Property<byte[]>("CredentialId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("bytea")
+                        .HasColumnName("credential_id");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.HasKey("CredentialId");
+
+                    b.ToTable("passkey_uses", (string)null);
+                });
+
             modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -1076,6 +1092,15 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("user_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.Identity.Passkeys.PasskeyUse", b =>
+                {
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityUserPasskey<System.Guid>", null)
+                        .WithOne()
+                        .HasForeignKey("Gosuslugi.Health.Identity.Passkeys.PasskeyUse", "CredentialId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

@@ -1,10 +1,41 @@
+using Gosuslugi.Health.Audit.Domain;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Audit.Data;
 
-// Only the outbox and inbox for now: the service's own tables arrive with its features.
 public sealed class AuditDb(DbContextOptions<AuditDb> options) : DbContext(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
+    public DbSet<SecurityEventEntry> SecurityEvents => Set<SecurityEventEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddOutboxAndInbox();
+
+        modelBuilder.Entity<SecurityEventEntry>(e =>
+        {
+            e.ToTable("security_events");
+            e.HasKey(x => x.Sequence).HasName("pk_security_events");
+            e.Property(x => x.Sequence).HasColumnName("sequence").ValueGeneratedNever();
+            e.Property(x => x.EventId).HasColumnName("event_id");
+            e.HasIndex(x => x.EventId).IsUnique().HasDatabaseName("ix_security_events_event_id");
+            e.Property(x => x.Kind).HasColumnName("kind").HasMaxLength(100);
+            e.Property(x => x.SubjectId).HasColumnName("subject_id");
+            e.Property(x => x.ActorId).HasColumnName("actor_id");
+            e.Property(x => x.ClientId).HasColumnName("client_id").HasMaxLength(100);
+            e.Property(x => x.IpAddress).HasColumnName("ip_address").HasMaxLength(64);
+            e.Property(x => x.UserAgent).HasColumnName("user_agent").HasMaxLength(300);
+            e.Property(x => x.Outcome).HasColumnName("outcome").HasMaxLength(20);
+            // Text, not jsonb: the stored text is exactly what was hashed (jsonb would reorder and reformat it).
+            e.Property(x => x.Details).HasColumnName("details").HasColumnType("text");
+            e.Property(x => x.OccurredAt).HasColumnName("occurred_at");
+            e.Property(x => x.RecordedAt).HasColumnName("recorded_at");
+            e.Property(x => x.PreviousHash).HasColumnName("previous_hash").HasMaxLength(64).IsFixedLength();
+            e.Property(x => x.Hash).HasColumnName("hash").HasMaxLength(64).IsFixedLength();
+            // A second link to the same predecessor would be a fork: impossible by construction, refused here too.
+            e.HasIndex(x => x.PreviousHash).IsUnique().HasDatabaseName("ix_security_events_previous_hash");
+            // A person's own events, newest first.
+            e.HasIndex(x => new { x.SubjectId, x.Sequence }).HasDatabaseName("ix_security_events_subject");
+        });
+    }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Contracts.Immunizations;
 using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.Immunizations.Domain;
@@ -32,11 +33,12 @@ public static class ImmunizationsApi
             .RequireAuthorization(Policies.MedicalOrganization)
             .Accepts<RecordImmunizationRequest>("application/json")
             .WithName(nameof(RecordImmunization));
+        // The person's own record, or a represented person's through a delegation (the token's sub is theirs then).
         api.MapGet("/", ListMyImmunizations)
-            .RequireAuthorization(Policies.Patient)
+            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(ListMyImmunizations));
         api.MapGet("/{id:guid}", GetMyImmunization)
-            .RequireAuthorization(Policies.Patient)
+            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(GetMyImmunization));
 
         return api;
@@ -127,9 +129,14 @@ public static class ImmunizationsApi
         return TypedResults.Created($"{Route}/{immunization.Id}", ImmunizationResponse.From(immunization));
     }
 
-    public static async Task<Ok<ImmunizationListResponse>> ListMyImmunizations(
+    public static async Task<Results<Ok<ImmunizationListResponse>, ProblemHttpResult>> ListMyImmunizations(
         ClaimsPrincipal user, ImmunizationsDb db, CancellationToken ct)
     {
+        if (!user.CanReadSection(RecordSections.Immunizations))
+        {
+            return AccessProblems.SectionNotDelegated();
+        }
+
         var patientId = user.GetSubjectId();
         var items = await db.Immunizations.AsNoTracking()
             .Where(i => i.PatientId == patientId)
@@ -140,9 +147,14 @@ public static class ImmunizationsApi
         return TypedResults.Ok(new ImmunizationListResponse(items.Select(ImmunizationResponse.From).ToList()));
     }
 
-    public static async Task<Results<Ok<ImmunizationResponse>, NotFound>> GetMyImmunization(
+    public static async Task<Results<Ok<ImmunizationResponse>, NotFound, ProblemHttpResult>> GetMyImmunization(
         Guid id, ClaimsPrincipal user, ImmunizationsDb db, CancellationToken ct)
     {
+        if (!user.CanReadSection(RecordSections.Immunizations))
+        {
+            return AccessProblems.SectionNotDelegated();
+        }
+
         var patientId = user.GetSubjectId();
         // Someone else's record answers exactly like a missing one, so ids reveal nothing.
         var immunization = await db.Immunizations.AsNoTracking()

@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Immunizations.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Consents;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Immunizations.Data;
@@ -13,6 +14,8 @@ public sealed class ImmunizationsDb(DbContextOptions<ImmunizationsDb> options) :
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
+        // The patient's restrictions (identity's AccessRestrictionChanged), enforced on organizations' reads.
+        modelBuilder.AddPatientAccessRestrictions();
 
         modelBuilder.Entity<KnownPatient>(patient =>
         {

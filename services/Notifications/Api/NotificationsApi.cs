@@ -15,7 +15,11 @@ public static class NotificationsApi
 
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup(Route).WithTags("Notifications").RequireAuthorization(Policies.Patient);
+        // Notifications tell about the record (a vaccination given, a result ready), so they are medical data: the
+        // person's own, or a represented person's for a representative who may read the whole record.
+        var api = app.MapGroup(Route).WithTags("Notifications")
+            .RequireAuthorization(Policies.MedicalData)
+            .AddEndpointFilter(RequireWholeRecordAccess);
 
         api.MapGet("/", ListMyNotifications).WithName(nameof(ListMyNotifications));
         api.MapGet("/unread-count", CountMyUnread).WithName(nameof(CountMyUnread));
@@ -23,6 +27,15 @@ public static class NotificationsApi
 
         return api;
     }
+
+    /// <summary>
+    /// A feed item may be about any section of the record, so a limited delegation (prescriptions and lab results
+    /// only) opens none of it.
+    /// </summary>
+    private static async ValueTask<object?> RequireWholeRecordAccess(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.User.CanReadWholeRecord()
+            ? await next(context)
+            : AccessProblems.SectionNotDelegated();
 
     public static async Task<Results<Ok<NotificationPage>, ValidationProblem>> ListMyNotifications(
         int? limit, string? cursor, ClaimsPrincipal user, NotificationsDb db, CancellationToken ct)

@@ -19,6 +19,9 @@ public class GatewayFixture : IAsyncLifetime
     protected virtual IReadOnlyDictionary<string, string?> Settings(IReadOnlyDictionary<string, EchoBackend> backends) =>
         new Dictionary<string, string?>();
 
+    /// <summary>Runs after the echo backends started and before the gateway is configured, e.g. to start a real service.</summary>
+    protected virtual Task BeforeGatewayStartsAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         Issuer = await TestTokenIssuer.StartAsync();
@@ -27,8 +30,11 @@ public class GatewayFixture : IAsyncLifetime
             Backends[service] = await EchoBackend.StartAsync(service);
         }
 
+        await BeforeGatewayStartsAsync();
+
         var settings = new Dictionary<string, string?>(GatewayApp.ServiceUrls(Backends).Concat(Issuer.Configuration))
         {
+            ["ConnectionStrings:redis"] = (await TestServers.GetAsync()).Redis.ConnectionString,
             ["Gateway:RateLimit:PermitsPerSecond"] = "10000",
             ["Gateway:RateLimit:Burst"] = "10000",
         };
@@ -41,7 +47,7 @@ public class GatewayFixture : IAsyncLifetime
         Client = Gateway.CreateGatewayClient();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client?.Dispose();
         if (Gateway is not null) await Gateway.DisposeAsync();

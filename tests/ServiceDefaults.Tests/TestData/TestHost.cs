@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
+using Gosuslugi.Health.TestInfrastructure;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,6 +27,14 @@ internal static class TestHost
             EnvironmentName = "Production",
         });
         builder.WebHost.UseTestServer();
+        // Every host checks tokens against the deny-list in Redis; tests that are about Redis bring their own.
+        if (!configuration.ContainsKey("ConnectionStrings:redis"))
+        {
+            configuration = new Dictionary<string, string?>(configuration)
+            {
+                ["ConnectionStrings:redis"] = (await TestServers.GetAsync()).Redis.ConnectionString,
+            };
+        }
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Configuration["OTEL_SERVICE_NAME"] = ServiceName;
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

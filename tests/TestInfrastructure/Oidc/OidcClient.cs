@@ -3,17 +3,16 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using System.Web;
 
 namespace Gosuslugi.Health.TestInfrastructure.Oidc;
 
 /// <summary>
 /// Gets tokens the way an ordinary OAuth 2.0 / OpenID Connect client does, over HTTP only:
-/// authorization code with PKCE through the login page, and client credentials.
+/// authorization code with PKCE through the sign-in pages (password and second factor), and client credentials.
 /// Tests and the benchmark use it, so no shortcut into the identity database is ever needed.
 /// </summary>
-public sealed partial class OidcClient(Uri issuer) : IDisposable
+public sealed class OidcClient(Uri issuer) : IDisposable
 {
     private readonly CookieContainer _cookies = new();
     private HttpClient? _http;
@@ -26,10 +25,15 @@ public sealed partial class OidcClient(Uri issuer) : IDisposable
     })
     { BaseAddress = issuer };
 
-    /// <summary>Signs a person in through the login page and exchanges the code for tokens.</summary>
+    /// <summary>
+    /// Signs a person in through the sign-in pages (password, then <paramref name="secondFactor"/>) and exchanges the
+    /// code for tokens. A browser that is still signed in (this client's cookies) gets its code without the pages; one
+    /// that was remembered skips the second factor.
+    /// </summary>
+    /// <param name="rememberDevice">Ticks "remember this device": later sign-ins through this client skip the second factor.</param>
     public async Task<TokenResponse> SignInWithCodeAsync(
-        string clientId, string redirectUri, string username, string password,
-        string scope = "openid profile offline_access health", CancellationToken ct = default)
+        string clientId, string redirectUri, string username, string password, SecondFactor secondFactor,
+        string scope = "openid profile offline_access health", bool rememberDevice = false, CancellationToken ct = default)
     {
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64Url(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
@@ -49,18 +53,29 @@ public sealed partial class OidcClient(Uri issuer) : IDisposable
         });
         using var page = await Http.GetAsync(authorizeUrl, ct);
         var html = await page.Content.ReadAsStringAsync(ct);
-        if (page.StatusCode != HttpStatusCode.OK)
-            throw new InvalidOperationException($"Authorize page answered {(int)page.StatusCode}: {html}");
-
-        var form = ParseForm(html);
-        form.Fields["username"] = username;
-        form.Fields["password"] = password;
-        var action = string.IsNullOrEmpty(form.Action) ? authorizeUrl : form.Action.TrimStart('/');
-        using var submitted = await Http.PostAsync(action, new FormUrlEncodedContent(form.Fields), ct);
-        if (submitted.StatusCode is not (HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.Redirect)
-            || submitted.Headers.Location is not { } location)
+        Uri location;
+        if (page.StatusCode == HttpStatusCode.Found && page.Headers.Location is { } signedIn)
         {
-            throw new SignInFailedException((int)submitted.StatusCode, await submitted.Content.ReadAsStringAsync(ct));
+            location = signedIn;
+        }
+        else
+        {
+            if (page.StatusCode != HttpStatusCode.OK)
+                throw new InvalidOperationException($"Authorize page answered {(int)page.StatusCode}: {html}");
+
+            var form = SignInForm.Parse(html);
+            form.Fields["username"] = username;
+            form.Fields["password"] = password;
+            var action = string.IsNullOrEmpty(form.Action) ? authorizeUrl : form.Action.TrimStart('/');
+            var requestedAt = DateTimeOffset.UtcNow;
+            using var submitted = await Http.PostAsync(action, new FormUrlEncodedContent(form.Fields), ct);
+            using var passed = await SecondFactorStep.PassAsync(Http, submitted, secondFactor, requestedAt, rememberDevice, ct);
+            if (passed.StatusCode is not (HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.Redirect)
+                || passed.Headers.Location is not { } redirected)
+            {
+                throw new SignInFailedException((int)passed.StatusCode, await passed.Content.ReadAsStringAsync(ct));
+            }
+            location = redirected;
         }
 
         var callback = HttpUtility.ParseQueryString(location.Query);
@@ -100,35 +115,10 @@ public sealed partial class OidcClient(Uri issuer) : IDisposable
         return (await response.Content.ReadFromJsonAsync<TokenResponse>(ct))!;
     }
 
-    private static (string? Action, Dictionary<string, string> Fields) ParseForm(string html)
-    {
-        var action = FormAction().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : null;
-        var fields = new Dictionary<string, string>();
-        foreach (Match input in InputTag().Matches(html))
-        {
-            var tag = input.Value;
-            if (AttributeValue(tag, "name") is not { } name) continue;
-            fields[name] = AttributeValue(tag, "value") ?? "";
-        }
-        return (action, fields);
-    }
-
-    private static string? AttributeValue(string tag, string attribute)
-    {
-        var m = Regex.Match(tag, $"""\s{attribute}\s*=\s*("([^"]*)"|'([^']*)')""", RegexOptions.IgnoreCase);
-        return m.Success ? WebUtility.HtmlDecode(m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value) : null;
-    }
-
     private static string Query(Dictionary<string, string> values)
         => string.Join('&', values.Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value)}"));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    [GeneratedRegex("""<form[^>]*\saction\s*=\s*["']([^"']*)["']""", RegexOptions.IgnoreCase)]
-    private static partial Regex FormAction();
-
-    [GeneratedRegex("<input[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex InputTag();
 
     public void Dispose() => _http?.Dispose();
 }

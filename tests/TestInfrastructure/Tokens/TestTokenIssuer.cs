@@ -90,7 +90,11 @@ public sealed class TestTokenIssuer : IAsyncDisposable
         return self;
     }
 
-    /// <summary>A valid access token.</summary>
+    /// <summary>
+    /// A valid access token. A patient's token (role patient) gets, like identity's for a confirmed account with consent,
+    /// <c>acc_level: confirmed</c> and <c>pd_consent: "true"</c> unless <paramref name="extraClaims"/> names them;
+    /// an extra claim whose value is <see cref="Omit"/> is left out of the token.
+    /// </summary>
     public string CreateToken(
         string sub,
         IEnumerable<string> roles,
@@ -119,12 +123,67 @@ public sealed class TestTokenIssuer : IAsyncDisposable
         var roleList = roles.ToList();
         if (roleList.Count == 1) payload["role"] = roleList[0];
         else if (roleList.Count > 1) payload["role"] = new JsonArray(roleList.Select(r => (JsonNode?)JsonValue.Create(r)).ToArray());
+        if (roleList.Contains(PatientRole))
+        {
+            payload[AccountLevelClaim] = ConfirmedLevel;
+            payload[ConsentClaim] = "true";
+        }
         if (extraClaims is not null)
         {
-            foreach (var (name, value) in extraClaims) payload[name] = JsonSerializer.SerializeToNode(value);
+            foreach (var (name, value) in extraClaims)
+            {
+                if (ReferenceEquals(value, Omit)) payload.Remove(name);
+                else payload[name] = JsonSerializer.SerializeToNode(value);
+            }
         }
         return Sign(payload, _current);
     }
+
+    /// <summary>As the value of an extra claim: leave the claim out (e.g. a patient's token without acc_level).</summary>
+    public static readonly object Omit = new();
+
+    private static object OrOmit(object? value) => value ?? Omit;
+
+    // Claim names and values as identity writes them (this library does not reference ServiceDefaults' HealthClaims).
+    public const string PatientRole = "patient";
+    public const string AccountLevelClaim = "acc_level";
+    public const string ConsentClaim = "pd_consent";
+    public const string ConfirmedLevel = "confirmed";
+    public const string DelegatedRecordsScope = "health.delegated.records";
+    public const string DelegatedLimitedScope = "health.delegated.limited";
+
+    /// <summary>
+    /// A patient's own token (role patient, scope health). By default a confirmed account with consent; pass
+    /// <paramref name="accountLevel"/> "simplified"/"standard" or <paramref name="consent"/> false (or null: no claim)
+    /// for the refusals. <paramref name="sessionId"/> becomes <c>sid</c>.
+    /// </summary>
+    public string CreatePatientToken(Guid patientId, string? accountLevel = ConfirmedLevel, bool? consent = true,
+        Guid? sessionId = null, string clientId = "web", TimeSpan? lifetime = null) =>
+        CreateToken(patientId.ToString(), [PatientRole], ["openid", "health"], new Dictionary<string, object>
+        {
+            [AccountLevelClaim] = OrOmit(accountLevel),
+            [ConsentClaim] = consent is null ? Omit : consent.Value ? "true" : "false",
+            ["sid"] = OrOmit(sessionId?.ToString()),
+        }, lifetime, clientId);
+
+    /// <summary>
+    /// A token from the RFC 8693 exchange: <c>sub</c> the represented person, <c>act.sub</c> the representative,
+    /// <c>del</c> the delegation, the scope narrowed to <paramref name="scope"/> (health.delegated.records by default).
+    /// </summary>
+    public string CreateDelegatedToken(Guid principalId, Guid actorId, Guid delegationId,
+        string scope = DelegatedRecordsScope, string? accountLevel = ConfirmedLevel, Guid? sessionId = null,
+        string clientId = "web") =>
+        CreateToken(principalId.ToString(), [PatientRole], [scope], new Dictionary<string, object>
+        {
+            ["act"] = new Dictionary<string, string> { ["sub"] = actorId.ToString() },
+            ["del"] = delegationId.ToString(),
+            [AccountLevelClaim] = OrOmit(accountLevel),
+            [ConsentClaim] = Omit,
+            ["sid"] = OrOmit(sessionId?.ToString()),
+        }, clientId: clientId);
+
+    /// <summary>The claims of a token (no signature check): e.g. its jti and exp, to put it on a deny-list.</summary>
+    public static JsonObject ReadPayload(string token) => JsonNode.Parse(DecodePart(token.Split('.')[1]))!.AsObject();
 
     /// <summary>Signs any payload with the current key and the given header fields (for unusual cases).</summary>
     public string CreateRawToken(JsonObject payload, string typ = "at+jwt", string alg = "RS256", string? kid = null) =>

@@ -120,6 +120,49 @@ namespace Gosuslugi.Health.Immunizations.Data.Migrations
                     b.ToTable("known_patients", (string)null);
                 });
 
+            modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Consents.PatientAccessRestriction", b =>
+                {
+                    b.Property<Guid>("RestrictionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("restriction_id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("section");
+
+                    b.HasKey("RestrictionId")
+                        .HasName("pk_patient_access_restrictions");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_patient_access_restrictions_active")
+                        .HasFilter("active");
+
+                    b.ToTable("patient_access_restrictions", (string)null);
+                });
+
             modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")

@@ -1,0 +1,223 @@
+using System.Security.Claims;
+using Gosuslugi.Health.Contracts.Identity;
+using Gosuslugi.Health.Identity.Audit;
+using Gosuslugi.Health.Identity.Data;
+using Gosuslugi.Health.Identity.Delegations;
+using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Gosuslugi.Health.Identity.Tokens;
+
+/// <summary>
+/// RFC 8693 token exchange for acting on someone else's behalf. The subject token names the delegation (whose
+/// principal the new token is about), the actor token is the acting person's own access token. The result is an
+/// access token with <c>sub</c> = the principal, <c>act.sub</c> = the actor, <c>del</c> = the delegation, the scope
+/// narrowed to what the delegation grants, living at most 24 hours and never past the delegation's end; no refresh
+/// token, so acting for someone always goes back through this check.
+/// </summary>
+/// <remarks>
+/// Errors follow RFC 8693 §2.2.2: a malformed request or an unacceptable actor token is <c>invalid_request</c>; the
+/// delegation is the grant here, so an unknown, foreign, revoked or expired one is RFC 6749's <c>invalid_grant</c>
+/// (one answer for all of them, so that nobody learns which delegation ids exist).
+/// </remarks>
+public sealed class TokenExchangeGrant(
+    IdentityDb db,
+    UserManager<HealthUser> users,
+    SigningKeyStore keys,
+    TokenFactory tokens,
+    TokenDenyList denyList,
+    SecurityEvents events,
+    IOptions<TokenServiceOptions> tokenOptions,
+    IOptions<DelegationOptions> delegationOptions,
+    IOptionsMonitor<JwtBearerOptions> bearerOptions,
+    TimeProvider time,
+    ILogger<TokenExchangeGrant> logger)
+{
+    public const string GrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
+    public const string DelegationTokenType = "urn:gosuslugi:health:token-type:delegation";
+    public const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
+
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public async Task<GrantResult> ExchangeAsync(OAuthClient client, OAuthParameters p, CancellationToken ct)
+    {
+        if (!client.AllowsGrant(GrantType)) return OAuthError.UnauthorizedClient("The client may not use the token exchange grant.");
+        if (p["subject_token"] is not { } subjectToken) return OAuthError.InvalidRequest("subject_token is required.");
+        if (p["subject_token_type"] is not { } subjectTokenType) return OAuthError.InvalidRequest("subject_token_type is required.");
+        if (subjectTokenType != DelegationTokenType)
+            return OAuthError.InvalidRequest($"subject_token_type must be {DelegationTokenType} (the delegation id).");
+        if (p["actor_token"] is not { } actorToken) return OAuthError.InvalidRequest("actor_token is required: the acting person's access token.");
+        if (p["actor_token_type"] != AccessTokenType) return OAuthError.InvalidRequest($"actor_token_type must be {AccessTokenType}.");
+        if (p["requested_token_type"] is { } requestedType && requestedType != AccessTokenType)
+            return OAuthError.InvalidRequest($"Only {AccessTokenType} can be issued.");
+        if (p["resource"] is not null) return InvalidTarget("No resource can be named: the token is for the health API.");
+        if (p["audience"] is { } audience && audience != tokenOptions.Value.Audience)
+            return InvalidTarget($"The only audience is {tokenOptions.Value.Audience}.");
+        var requestedScopes = Scopes.Parse(p["scope"]);
+        if (requestedScopes is null) return OAuthError.InvalidScope("The scope parameter is malformed.");
+
+        var (actorClaims, actorProblem) = await ValidateActorTokenAsync(actorToken, client, ct);
+        if (actorClaims is null) return await RefusedAsync(actorProblem!, "actor_token_rejected", subjectId: null, actorId: null, client, ct);
+        var actorId = actorClaims.GetSubjectId();
+
+        var now = time.GetUtcNow();
+        var delegation = Guid.TryParse(subjectToken, out var delegationId)
+            ? await db.Delegations.AsNoTracking().SingleOrDefaultAsync(d => d.Id == delegationId, ct)
+            : null;
+        // Whose authority was asked for, when the delegation exists: they see the attempt in their security events.
+        var subjectId = delegation?.PrincipalId ?? actorId;
+
+        var actor = await users.FindByIdAsync(actorId.ToString());
+        if (actor is null || actor.IsManagedByGuardian || await users.IsLockedOutAsync(actor))
+            return await RefusedAsync(OAuthError.InvalidGrant("The acting account cannot act."), "actor_unavailable", subjectId, actorId, client, ct);
+        if (actor.Level != AccountLevel.Confirmed)
+        {
+            return await RefusedAsync(OAuthError.InvalidGrant("Only a confirmed account can act for someone else."),
+                "actor_not_confirmed", subjectId, actorId, client, ct);
+        }
+
+        if (delegation is null || delegation.ActorId != actorId)
+        {
+            return await RefusedAsync(OAuthError.InvalidGrant("The delegation does not exist or is not the actor's."),
+                delegation is null ? "unknown_delegation" : "foreign_delegation", subjectId, actorId, client, ct);
+        }
+        if (delegation.RevokedAt is not null)
+            return await RefusedAsync(OAuthError.InvalidGrant("The delegation has been revoked."), "delegation_revoked", subjectId, actorId, client, ct);
+        if (!delegation.IsActiveAt(now))
+            return await RefusedAsync(OAuthError.InvalidGrant("The delegation is not in force now."), "delegation_not_in_force", subjectId, actorId, client, ct);
+
+        var principal = await users.FindByIdAsync(delegation.PrincipalId.ToString());
+        if (principal is null)
+            return await RefusedAsync(OAuthError.InvalidGrant("The represented person's account no longer exists."), "principal_unavailable", subjectId, actorId, client, ct);
+        if (await ConsentWithdrawnAsync(principal.Id, ct))
+        {
+            return await RefusedAsync(OAuthError.InvalidGrant("The represented person has withdrawn consent to the processing of personal data."),
+                "principal_consent_withdrawn", subjectId, actorId, client, ct);
+        }
+
+        var granted = DelegationScopes.TokenScopes(delegation.Scope);
+        IReadOnlyList<string> scopes = requestedScopes.Count == 0 ? granted : requestedScopes;
+        if (scopes.Any(s => !granted.Contains(s, StringComparer.Ordinal)))
+        {
+            return await RefusedAsync(OAuthError.InvalidScope($"The delegation grants only: {Scopes.Join(granted)}."),
+                "scope_exceeds_delegation", subjectId, actorId, client, ct);
+        }
+
+        var lifetime = Lifetime(delegation, now);
+        if (lifetime <= TimeSpan.Zero)
+            return await RefusedAsync(OAuthError.InvalidGrant("The delegation is about to end."), "delegation_not_in_force", subjectId, actorId, client, ct);
+
+        var accessToken = await SignAsync(principal.Id, actorId, delegation.Id, actorClaims.GetSessionId(), client.ClientId, scopes, lifetime, ct);
+        await events.PublishAsync(SecurityEventKinds.TokenExchanged, principal.Id, SecurityEvents.Success, new Dictionary<string, string>
+        {
+            ["delegation_id"] = delegation.Id.ToString(),
+            ["scope"] = Scopes.Join(scopes),
+            ["expires_in"] = ((int)lifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, actorId, client.ClientId, ct);
+        logger.LogInformation("Actor {ActorId} exchanged a token to act for {PrincipalId} under delegation {DelegationId} for {Seconds} s",
+            actorId, principal.Id, delegation.Id, (int)lifetime.TotalSeconds);
+
+        return new TokenResponse(accessToken, (int)lifetime.TotalSeconds, Scopes.Join(scopes)) { IssuedTokenType = AccessTokenType };
+    }
+
+    /// <summary>min(configured lifetime, time left on the delegation, 24 h), in whole seconds.</summary>
+    private TimeSpan Lifetime(Delegation delegation, DateTimeOffset now)
+    {
+        var configured = delegationOptions.Value.DelegatedAccessTokenLifetime;
+        var left = delegation.ValidTo - now;
+        var lifetime = new[] { configured, left, DelegationOptions.MaxDelegatedAccessTokenLifetime }.Min();
+        return TimeSpan.FromSeconds(Math.Floor(lifetime.TotalSeconds));
+    }
+
+    /// <summary>
+    /// The actor token passes the same checks as at every service (signature with identity's keys, issuer, audience,
+    /// lifetime, <c>typ</c>, algorithm, deny-list), and must be a person's own token from the calling client.
+    /// </summary>
+    private async Task<(ClaimsPrincipal? Claims, OAuthError? Error)> ValidateActorTokenAsync(string token, OAuthClient client, CancellationToken ct)
+    {
+        var keySet = await keys.GetKeysAsync(ct);
+        var parameters = bearerOptions.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters.Clone();
+        parameters.IssuerSigningKeys = keySet.ValidationKeys;
+        parameters.ValidIssuer = tokenOptions.Value.Issuer;
+        parameters.ValidAudience = tokenOptions.Value.Audience;
+
+        var result = await Handler.ValidateTokenAsync(token, parameters);
+        if (!result.IsValid)
+        {
+            logger.LogInformation("Token exchange refused: actor token invalid ({Reason})", result.Exception?.GetType().Name);
+            return (null, OAuthError.InvalidRequest("The actor token is not a valid access token."));
+        }
+
+        var claims = new ClaimsPrincipal(result.ClaimsIdentity);
+        if (claims.IsActingForSomeoneElse())
+            return (null, OAuthError.InvalidRequest("A token that already acts for someone else cannot be exchanged again."));
+        if (!Guid.TryParse(claims.FindFirst(HealthClaims.Subject)?.Value, out _) || !claims.HasClaim(HealthClaims.Role, HealthRoles.Patient))
+            return (null, OAuthError.InvalidRequest("The actor token must be a person's own access token."));
+        if (claims.GetClientId() != client.ClientId)
+            return (null, OAuthError.InvalidRequest("The actor token was issued to another client."));
+
+        bool denied;
+        try
+        {
+            denied = await denyList.IsDeniedAsync(claims, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Fail closed: without the deny-list a signed-out token could act for someone.
+            logger.LogError("Token exchange refused: the deny-list did not answer ({Reason})", e.GetType().Name);
+            return (null, new OAuthError("temporarily_unavailable", "The token could not be checked; try again shortly.")
+            {
+                StatusCode = StatusCodes.Status503ServiceUnavailable,
+            });
+        }
+        return denied ? (null, OAuthError.InvalidRequest("The actor token has been revoked.")) : (claims, null);
+    }
+
+    /// <summary>Consent withdrawn and not given again: the person's data is processed for nobody, representatives included.</summary>
+    private async Task<bool> ConsentWithdrawnAsync(Guid userId, CancellationToken ct)
+    {
+        var latest = await db.PersonalDataConsents.AsNoTracking()
+            .Where(c => c.UserId == userId)
+            .OrderByDescending(c => c.GivenAt)
+            .FirstOrDefaultAsync(ct);
+        // A child's account has no consent row of its own: the guardian consents by linking.
+        return latest is { WithdrawnAt: not null };
+    }
+
+    private async Task<string> SignAsync(Guid principalId, Guid actorId, Guid delegationId, Guid? sessionId, string clientId,
+        IReadOnlyList<string> scopes, TimeSpan lifetime, CancellationToken ct)
+    {
+        var issued = await tokens.CreateAccessTokenAsync(new AccessTokenRequest(
+            Subject: principalId.ToString(),
+            ClientId: clientId,
+            Scopes: scopes,
+            Roles: [HealthRoles.Patient],
+            // The actor's session: ending it (or signing out) stops the tokens they took for others too.
+            SessionId: sessionId,
+            // The actor's level and the principal's consent were checked just now.
+            AccountLevel: HealthClaims.AccountLevels.Confirmed,
+            PersonalDataConsent: true,
+            ActorId: actorId,
+            DelegationId: delegationId,
+            Lifetime: lifetime), ct);
+        return issued.Token;
+    }
+
+    private async Task<GrantResult> RefusedAsync(OAuthError error, string reason, Guid? subjectId, Guid? actorId, OAuthClient client,
+        CancellationToken ct)
+    {
+        await events.PublishAsync(SecurityEventKinds.TokenExchangeRefused, subjectId, SecurityEvents.Failure,
+            new Dictionary<string, string> { ["reason"] = reason, ["error"] = error.Error }, actorId, client.ClientId, ct);
+        logger.LogInformation("Token exchange refused for actor {ActorId}, subject {SubjectId}: {Reason}", actorId, subjectId, reason);
+        return error;
+    }
+
+    private static OAuthError InvalidTarget(string description) => new("invalid_target", description);
+}
