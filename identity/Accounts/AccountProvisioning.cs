@@ -108,7 +108,10 @@ public sealed class AccountProvisioning(
         return (client, secret);
     }
 
-    /// <summary>A public client (browser or mobile app): code + PKCE, refresh tokens, no secret.</summary>
+    private static readonly string[] PublicClientGrantTypes =
+        [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, TokenExchangeGrant.GrantType];
+
+    /// <summary>A public client (browser or mobile app): code + PKCE, refresh tokens, token exchange, no secret.</summary>
     public async Task<OAuthClient> EnsurePublicClientAsync(string clientId, string displayName, string redirectUri, CancellationToken ct = default)
     {
         if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0)
@@ -122,11 +125,17 @@ public sealed class AccountProvisioning(
                 ClientId = clientId,
                 DisplayName = displayName,
                 Type = OAuthClientType.Public,
-                AllowedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, TokenExchangeGrant.GrantType],
+                AllowedGrantTypes = [.. PublicClientGrantTypes],
                 AllowedScopes = [Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, Scopes.Health],
                 CreatedAt = time.GetUtcNow(),
             };
             db.OAuthClients.Add(client);
+        }
+        // A client created by an earlier version gets the grants added since (token exchange for delegations).
+        if (PublicClientGrantTypes.Except(client.AllowedGrantTypes, StringComparer.Ordinal).ToList() is { Count: > 0 } missing)
+        {
+            client.AllowedGrantTypes = [.. client.AllowedGrantTypes, .. missing];
+            logger.LogInformation("Client {ClientId} may now use {GrantTypes}", clientId, string.Join(", ", missing));
         }
         if (!client.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
         {

@@ -11,6 +11,31 @@ namespace Gosuslugi.Health.Identity.Tests;
 public sealed class DemoDataTests(IdentityServiceFixture fixture) : IdentityTest(fixture)
 {
     [Fact]
+    public async Task A_public_client_from_an_earlier_version_gets_the_grants_added_since()
+    {
+        var clientId = "older-web-" + Guid.NewGuid().ToString("N")[..8];
+        await Fixture.WithDbAsync(async db =>
+        {
+            db.OAuthClients.Add(new OAuthClient
+            {
+                ClientId = clientId,
+                DisplayName = "Старая версия",
+                Type = OAuthClientType.Public,
+                AllowedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken],
+                RedirectUris = ["http://localhost/callback"],
+            });
+            return await db.SaveChangesAsync();
+        });
+
+        await Fixture.WithScopeAsync(sp => sp.GetRequiredService<Gosuslugi.Health.Identity.Accounts.AccountProvisioning>()
+            .EnsurePublicClientAsync(clientId, "Старая версия", "http://localhost/callback"));
+
+        var client = await Fixture.WithDbAsync(db => db.OAuthClients.AsNoTracking().SingleAsync(c => c.ClientId == clientId));
+        client.AllowedGrantTypes.ShouldBe(
+            [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, Gosuslugi.Health.Identity.Tokens.TokenExchangeGrant.GrantType], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task The_demo_file_has_exactly_the_contracted_shape()
     {
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Fixture.DemoFile));
