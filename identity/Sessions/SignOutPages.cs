@@ -4,6 +4,8 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using Gosuslugi.Health.Identity.SignIn;
+
 namespace Gosuslugi.Health.Identity.Sessions;
 
 /// <summary>The pages of the end-session endpoint. Russian: a person reads them.</summary>
@@ -50,41 +52,8 @@ internal static class SignOutPages
             <p class="hint">Вернитесь в приложение и попробуйте выйти ещё раз.</p>
             """, StatusCodes.Status400BadRequest);
 
-    private static ContentHttpResult Page(HttpContext context, string title, string body, int statusCode)
-    {
-        var headers = context.Response.Headers;
-        // Like the login page: never cached, never framed, and the URL (it carries an ID token) never leaks via Referer.
-        headers.CacheControl = "no-store";
-        headers.Pragma = "no-cache";
-        headers.XFrameOptions = "DENY";
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
-
-        return TypedResults.Content($$"""
-            <!DOCTYPE html>
-            <html lang="ru">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{{Html.Encode(title)}}</title>
-            <style>
-            body { font-family: system-ui, sans-serif; background: #f1f4f8; color: #0b1f33; margin: 0; }
-            main { max-width: 24rem; margin: 4rem auto; background: #fff; padding: 2rem; border-radius: 12px; }
-            .brand { color: #0d4cd3; font-weight: 600; margin: 0 0 1rem; }
-            h1 { font-size: 1.5rem; margin: 0 0 1rem; }
-            button { margin-top: 1.5rem; width: 100%; padding: .75rem; background: #0d4cd3; color: #fff; border: 0; border-radius: 8px; font-size: 1rem; cursor: pointer; }
-            .error { color: #b00020; background: #fdecee; padding: .75rem; border-radius: 8px; }
-            .hint { color: #66727f; }
-            </style>
-            </head>
-            <body>
-            <main>
-            <p class="brand">Госуслуги · Моё здоровье</p>
-            {{body}}
-            </main>
-            </body>
-            </html>
-            """, "text/html; charset=utf-8", Encoding.UTF8, statusCode);
-    }
+    // The same frame and headers as the sign-in pages: never cached, never framed, and the URL (it carries an ID
+    // token) never leaks through Referer.
+    private static ContentHttpResult Page(HttpContext context, string title, string body, int statusCode) =>
+        SignInPages.Page(context, title, body, statusCode);
 }

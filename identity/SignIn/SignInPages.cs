@@ -250,7 +250,8 @@ public static class SignInPages
         })();
         """;
 
-    private static ContentHttpResult Page(HttpContext context, string title, string body, int statusCode, string? scriptNonce = null)
+    /// <summary>A page of identity's own (sign-in, sign-out) in the portal's frame, with the headers that keep it private.</summary>
+    internal static ContentHttpResult Page(HttpContext context, string title, string body, int statusCode, string? scriptNonce = null)
     {
         var headers = context.Response.Headers;
         // The pages handle passwords and codes: never cached, never framed (clickjacking), and their URL, which
