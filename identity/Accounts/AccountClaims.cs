@@ -21,20 +21,6 @@ public sealed class AccountClaims(IdentityDb db)
         _ => throw new ArgumentOutOfRangeException(nameof(level), level, null),
     };
 
-    /// <summary>The level claim value and whether consent is in force; for an unknown user ("simplified", false).</summary>
-    public async Task<(string Level, bool Consent)> ForAsync(Guid userId, CancellationToken ct = default)
-    {
-        var row = await db.Users
-            .Where(u => u.Id == userId)
-            .Select(u => new
-            {
-                u.Level,
-                Consent = db.PersonalDataConsents.Any(c => c.UserId == u.Id && c.WithdrawnAt == null),
-            })
-            .SingleOrDefaultAsync(ct);
-        return row is null ? (HealthClaims.AccountLevels.Simplified, false) : (LevelValue(row.Level), row.Consent);
-    }
-
     /// <summary>The consent in force (the latest not withdrawn), or null.</summary>
     public Task<PersonalDataConsent?> ConsentInForceAsync(Guid userId, CancellationToken ct = default) =>
         db.PersonalDataConsents

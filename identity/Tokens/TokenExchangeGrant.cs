@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Gosuslugi.Health.Contracts.Identity;
+using Gosuslugi.Health.Identity.Accounts;
 using Gosuslugi.Health.Identity.Audit;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Delegations;
@@ -32,6 +33,7 @@ public sealed class TokenExchangeGrant(
     UserManager<HealthUser> users,
     SigningKeyStore keys,
     TokenFactory tokens,
+    AccountClaims accountClaims,
     TokenDenyList denyList,
     SecurityEvents events,
     IOptions<TokenServiceOptions> tokenOptions,
@@ -96,7 +98,9 @@ public sealed class TokenExchangeGrant(
         var principal = await users.FindByIdAsync(delegation.PrincipalId.ToString());
         if (principal is null)
             return await RefusedAsync(OAuthError.InvalidGrant("The represented person's account no longer exists."), "principal_unavailable", subjectId, actorId, client, ct);
-        if (await ConsentWithdrawnAsync(principal.Id, ct))
+        // Consent withdrawn and not given again: the person's data is processed for nobody, representatives included.
+        // A child's account has no consent row of its own: the guardian consents by linking.
+        if (await accountClaims.LatestConsentAsync(principal.Id, ct) is { WithdrawnAt: not null })
         {
             return await RefusedAsync(OAuthError.InvalidGrant("The represented person has withdrawn consent to the processing of personal data."),
                 "principal_consent_withdrawn", subjectId, actorId, client, ct);
@@ -178,17 +182,6 @@ public sealed class TokenExchangeGrant(
             });
         }
         return denied ? (null, OAuthError.InvalidRequest("The actor token has been revoked.")) : (claims, null);
-    }
-
-    /// <summary>Consent withdrawn and not given again: the person's data is processed for nobody, representatives included.</summary>
-    private async Task<bool> ConsentWithdrawnAsync(Guid userId, CancellationToken ct)
-    {
-        var latest = await db.PersonalDataConsents.AsNoTracking()
-            .Where(c => c.UserId == userId)
-            .OrderByDescending(c => c.GivenAt)
-            .FirstOrDefaultAsync(ct);
-        // A child's account has no consent row of its own: the guardian consents by linking.
-        return latest is { WithdrawnAt: not null };
     }
 
     private async Task<string> SignAsync(Guid principalId, Guid actorId, Guid delegationId, Guid? sessionId, string clientId,

@@ -82,12 +82,12 @@ public sealed class SessionTests(IdentityServiceFixture fixture) : IdentityTest(
         var access = signedIn.Tokens.Access;
         var id = Read(signedIn.Tokens.IdToken!);
 
-        var (level, consent) = await Fixture.WithScopeAsync(sp => sp.GetRequiredService<AccountClaims>().ForAsync(_people.Patient.UserId));
         Guid.TryParse(access.Claim("sid"), out _).ShouldBeTrue();
         id.Claim("sid").ShouldBe(access.Claim("sid"), "the ID token names the same session (end-session hint)");
         access.Claims("amr").ShouldContain("pwd");
-        access.Claim("acc_level").ShouldBe(level);
-        access.Claim("pd_consent").ShouldBe(consent ? "true" : "false");
+        // Test patients are created confirmed and with consent in force.
+        access.Claim("acc_level").ShouldBe("confirmed");
+        access.Claim("pd_consent").ShouldBe("true");
 
         // Rotation stays in the session.
         using var refreshed = await signedIn.Browser.RefreshAsync(signedIn.Tokens.RefreshToken!);
