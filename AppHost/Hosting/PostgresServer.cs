@@ -61,7 +61,7 @@ public sealed class PostgresServer : ILocalServer
     }
 
     public static Task<PostgresServer> StartAsync(PostgresServerOptions? options = null, CancellationToken cancellationToken = default) =>
-        LocalServer.StartNewAsync(new PostgresServer(options ?? new PostgresServerOptions()), cancellationToken);
+        LocalServer.StartNewAsync(() => new PostgresServer(options ?? new PostgresServerOptions()), cancellationToken);
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

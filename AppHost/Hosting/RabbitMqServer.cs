@@ -68,7 +68,7 @@ public sealed class RabbitMqServer : ILocalServer
         $"amqp://{Uri.EscapeDataString(UserName)}:{Uri.EscapeDataString(Password)}@127.0.0.1:{Port}/{(virtualHost == "/" ? "" : Uri.EscapeDataString(virtualHost))}";
 
     public static Task<RabbitMqServer> StartAsync(RabbitMqServerOptions? options = null, CancellationToken cancellationToken = default) =>
-        LocalServer.StartNewAsync(new RabbitMqServer(options ?? new RabbitMqServerOptions()), cancellationToken);
+        LocalServer.StartNewAsync(() => new RabbitMqServer(options ?? new RabbitMqServerOptions()), cancellationToken);
 
     /// <summary>Starts (or starts again after <see cref="StopAsync"/>) on the same ports and data.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)

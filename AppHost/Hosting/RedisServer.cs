@@ -46,7 +46,7 @@ public sealed class RedisServer : ILocalServer
     public string ConnectionString => Password is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},password={Password}";
 
     public static Task<RedisServer> StartAsync(RedisServerOptions? options = null, CancellationToken cancellationToken = default) =>
-        LocalServer.StartNewAsync(new RedisServer(options ?? new RedisServerOptions()), cancellationToken);
+        LocalServer.StartNewAsync(() => new RedisServer(options ?? new RedisServerOptions()), cancellationToken);
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
