@@ -1,11 +1,10 @@
-using Gosuslugi.Health.Records.Data;
+using Gosuslugi.Health.Records;
 using Gosuslugi.Health.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<RecordsDb>("recordsdb");
-builder.AddServiceMessaging<RecordsDb>();
+builder.AddRecords();
 
 var app = builder.Build();
 

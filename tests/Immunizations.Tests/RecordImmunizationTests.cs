@@ -1,3 +1,4 @@
+using Gosuslugi.Health.TestInfrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -4,28 +4,9 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
+using Gosuslugi.Health.TestInfrastructure;
+
 namespace Gosuslugi.Health.Immunizations.Tests;
-
-/// <summary>Valid, distinct SNILS numbers (with their checksum) for test patients.</summary>
-public static class TestSnils
-{
-    private static int _next = Random.Shared.Next(10_000_000, 900_000_000);
-
-    public static string Next() => WithChecksum(Interlocked.Increment(ref _next));
-
-    public static string WithChecksum(int number)
-    {
-        var digits = number.ToString("D9");
-        var sum = 0;
-        for (var i = 0; i < 9; i++) sum += (digits[i] - '0') * (9 - i);
-        var check = sum % 101 % 100;
-        return digits + check.ToString("D2");
-    }
-
-    /// <summary>The same number with a wrong checksum.</summary>
-    public static string Broken(string snils) =>
-        snils[..9] + ((int.Parse(snils[9..]) + 1) % 100).ToString("D2");
-}
 
 /// <summary>Records which entity types each SaveChanges inserted, to see what was written together.</summary>
 public sealed class SaveChangesRecorder : SaveChangesInterceptor

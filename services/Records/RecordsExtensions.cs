@@ -1,0 +1,22 @@
+using Gosuslugi.Health.Records.Data;
+using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Consents;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gosuslugi.Health.Records;
+
+public static class RecordsExtensions
+{
+    public const string DatabaseName = "recordsdb";
+
+    public static TBuilder AddRecords<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddServiceDatabase<RecordsDb>(DatabaseName);
+        builder.AddServiceMessaging<RecordsDb>(bus =>
+        {
+            bus.AddAccessRestrictionsConsumer<RecordsDb>(builder);
+        });
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+}
