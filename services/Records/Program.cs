@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Records;
+using Gosuslugi.Health.Records.Api;
 using Gosuslugi.Health.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,5 +10,10 @@ builder.AddRecords();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapFhirIngestionApi();
+app.MapHistoryApi();
+app.MapResultsApi();
+app.MapExportsApi();
+app.MapDoctorAccessApi();
 
 app.Run();
