@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
+using Gosuslugi.Health.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -63,7 +64,8 @@ public static class AccessLog
             OrganizationName: Limit(user.GetOrganizationName(), 300),
             DelegationId: user.GetDelegationId(),
             ClientId: Limit(user.GetClientId(), 100),
-            Service: ServiceName(http.RequestServices),
+            Service: TelemetryExtensions.ServiceName(http.RequestServices.GetRequiredService<IConfiguration>(),
+                http.RequestServices.GetRequiredService<IHostEnvironment>()),
             Section: section,
             ItemId: itemId,
             Action: action,
@@ -84,15 +86,6 @@ public static class AccessLog
 
     private static Guid? TryGetSubject(ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirst(HealthClaims.Subject)?.Value, out var id) ? id : null;
-
-    private static string ServiceName(IServiceProvider services)
-    {
-        var configured = services.GetService<IConfiguration>()?["OTEL_SERVICE_NAME"];
-        if (!string.IsNullOrWhiteSpace(configured)) return configured;
-        var name = services.GetRequiredService<IHostEnvironment>().ApplicationName;
-        // "Gosuslugi.Health.Records" -> "records", as the telemetry names the service.
-        return name[(name.LastIndexOf('.') + 1)..].ToLowerInvariant();
-    }
 
     private static string? Limit(string? value, int length) =>
         string.IsNullOrEmpty(value) ? null : value.Length <= length ? value : value[..length];

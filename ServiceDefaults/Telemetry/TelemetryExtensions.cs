@@ -39,11 +39,15 @@ internal static class TelemetryExtensions
         return builder;
     }
 
-    public static string ServiceName(IHostApplicationBuilder builder)
+    public static string ServiceName(IHostApplicationBuilder builder) =>
+        ServiceName(builder.Configuration, builder.Environment);
+
+    /// <summary>OTEL_SERVICE_NAME, else the application's name without its namespace, in lower case.</summary>
+    public static string ServiceName(IConfiguration configuration, IHostEnvironment environment)
     {
-        var name = builder.Configuration["OTEL_SERVICE_NAME"];
+        var name = configuration["OTEL_SERVICE_NAME"];
         if (!string.IsNullOrWhiteSpace(name)) return name;
-        name = builder.Environment.ApplicationName;
+        name = environment.ApplicationName;
         // "Gosuslugi.Health.Immunizations" -> "immunizations"
         var lastDot = name.LastIndexOf('.');
         return (lastDot >= 0 ? name[(lastDot + 1)..] : name).ToLowerInvariant();
