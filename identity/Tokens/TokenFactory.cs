@@ -13,6 +13,7 @@ namespace Gosuslugi.Health.Identity.Tokens;
 /// <param name="ActorId">RFC 8693 <c>act.sub</c>: the person acting for <paramref name="Subject"/> (token exchange).</param>
 /// <param name="DelegationId"><c>del</c>: the delegation an acting token was issued under; revoking it deny-lists the id.</param>
 /// <param name="Lifetime">Instead of the configured access-token lifetime (a delegated token's own, at most 24 hours).</param>
+/// <param name="Name"><c>name</c> (family, given, middle): for staff of an organization, whom services name in the patient's access log.</param>
 public sealed record AccessTokenRequest(
     string Subject,
     string ClientId,
@@ -28,7 +29,8 @@ public sealed record AccessTokenRequest(
     bool? PersonalDataConsent = null,
     Guid? ActorId = null,
     Guid? DelegationId = null,
-    TimeSpan? Lifetime = null);
+    TimeSpan? Lifetime = null,
+    string? Name = null);
 
 public sealed record IssuedToken(string Token, TimeSpan Lifetime);
 
@@ -53,6 +55,7 @@ public sealed class TokenFactory(SigningKeyStore keys, IOptions<TokenServiceOpti
         else if (request.Roles.Count > 1) claims["role"] = request.Roles.ToList();
         if (request.OrganizationId is { } orgId) claims["org_id"] = orgId.ToString();
         if (request.OrganizationName is { } orgName) claims["org_name"] = orgName;
+        if (!string.IsNullOrWhiteSpace(request.Name)) claims["name"] = request.Name;
         if (request.Snils is { } snils) claims["snils"] = snils;
         if (request.AuthTime is { } authTime) claims[JwtRegisteredClaimNames.AuthTime] = authTime.ToUnixTimeSeconds();
         AddSession(claims, request.SessionId, request.AuthenticationMethods);

@@ -264,7 +264,10 @@ public sealed class TokenGrants(
             SessionId: session?.Id,
             AuthenticationMethods: MethodsOf(session),
             AccountLevel: person.AccountLevel,
-            PersonalDataConsent: person.PersonalDataConsent), ct);
+            PersonalDataConsent: person.PersonalDataConsent,
+            // A doctor's name goes into every access event they cause, so the patient sees who opened the record;
+            // a patient's own token stays without it (no personal data a service does not need).
+            Name: user.OrganizationId is not null ? user.FullName : null), ct);
         return new TokenResponse(access.Token, (int)access.Lifetime.TotalSeconds, Scopes.Join(scopes));
     }
 }

@@ -11,5 +11,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapSecurityEventsApi();
+app.MapAccessLogApi();
 
 app.Run();

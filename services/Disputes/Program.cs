@@ -1,14 +1,16 @@
-using Gosuslugi.Health.Disputes.Data;
+using Gosuslugi.Health.Disputes;
+using Gosuslugi.Health.Disputes.Api;
 using Gosuslugi.Health.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<DisputesDb>("disputesdb");
-builder.AddServiceMessaging<DisputesDb>();
+builder.AddDisputes();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapDataRequestsApi();
+app.MapOrganizationDataRequestsApi();
 
 app.Run();

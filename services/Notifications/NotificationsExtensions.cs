@@ -12,7 +12,15 @@ public static class NotificationsExtensions
     public static TBuilder AddNotifications<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddServiceDatabase<NotificationsDb>(DatabaseName);
-        builder.AddServiceMessaging<NotificationsDb>(bus => bus.AddConsumer<ImmunizationRecordedConsumer>());
+        builder.AddServiceMessaging<NotificationsDb>(bus =>
+        {
+            bus.AddConsumer<ImmunizationRecordedConsumer>();
+            bus.AddConsumer<MedicalRecordItemPublishedConsumer>();
+            bus.AddConsumer<LabThresholdCrossedConsumer>();
+            bus.AddConsumer<RecordOpenedByNewOrganizationConsumer>();
+            bus.AddConsumer<DataRequestSubmittedConsumer>();
+            bus.AddConsumer<DataRequestStatusChangedConsumer>();
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Records.Data;
+using Gosuslugi.Health.Records.Events;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Consents;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,9 @@ public static class RecordsExtensions
         builder.AddServiceMessaging<RecordsDb>(bus =>
         {
             bus.AddAccessRestrictionsConsumer<RecordsDb>(builder);
+            bus.AddConsumer<PatientRegisteredConsumer>();
+            bus.AddCareConsumers();
+            bus.AddConsumer<ThresholdCrossingConsumer>().Endpoint(e => e.Name = ThresholdCrossingConsumer.EndpointName);
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;

@@ -1,9 +1,11 @@
 using System.Security.Claims;
+using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Contracts.Immunizations;
 using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.Immunizations.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -17,6 +19,10 @@ public sealed record ImmunizationsServices(ImmunizationsDb Db, TimeProvider Time
 public static class ImmunizationsApi
 {
     public const string Route = "/api/v1/immunizations";
+
+    // Purposes of the access events (Audit shows them to the patient) when the caller declares none.
+    public const string ReadPurpose = "просмотр прививок";
+    public const string CreatePurpose = "внесение сведений о вакцинации";
 
     private static readonly Dictionary<string, string> FormatMessages = new()
     {
@@ -45,7 +51,7 @@ public static class ImmunizationsApi
     }
 
     public static async Task<Results<Created<ImmunizationResponse>, Ok<ImmunizationResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>>
-        RecordImmunization(HttpRequest httpRequest, ClaimsPrincipal user,
+        RecordImmunization(HttpContext http, HttpRequest httpRequest, ClaimsPrincipal user,
             [AsParameters] ImmunizationsServices services, CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId();
@@ -104,6 +110,9 @@ public static class ImmunizationsApi
             immunization.Id, immunization.PatientId, immunization.OrganizationId, immunization.OrganizationName,
             immunization.VaccineCode, immunization.VaccineName, immunization.Disease, immunization.DoseNumber,
             immunization.AdministeredOn, immunization.RecordedAt));
+        // The organization wrote into the patient's record: Audit learns it with the same commit.
+        services.Db.AddAccessEvent(http, immunization.PatientId, RecordSections.Immunizations, AccessActions.Create,
+            CreatePurpose, immunization.Id);
 
         try
         {
@@ -130,38 +139,47 @@ public static class ImmunizationsApi
     }
 
     public static async Task<Results<Ok<ImmunizationListResponse>, ProblemHttpResult>> ListMyImmunizations(
-        ClaimsPrincipal user, ImmunizationsDb db, CancellationToken ct)
+        HttpContext http, ClaimsPrincipal user, ImmunizationsDb db, CancellationToken ct)
     {
+        var patientId = user.GetSubjectId();
         if (!user.CanReadSection(RecordSections.Immunizations))
         {
+            await db.LogAccessAsync(http, patientId, RecordSections.Immunizations, AccessActions.Read, ReadPurpose,
+                outcome: AccessOutcomes.Refused, ct: ct);
             return AccessProblems.SectionNotDelegated();
         }
 
-        var patientId = user.GetSubjectId();
         var items = await db.Immunizations.AsNoTracking()
             .Where(i => i.PatientId == patientId)
             .OrderByDescending(i => i.AdministeredOn)
             .ThenByDescending(i => i.RecordedAt)
             .ThenByDescending(i => i.Id)
             .ToListAsync(ct);
+        await db.LogAccessAsync(http, patientId, RecordSections.Immunizations, AccessActions.Read, ReadPurpose, ct: ct);
         return TypedResults.Ok(new ImmunizationListResponse(items.Select(ImmunizationResponse.From).ToList()));
     }
 
     public static async Task<Results<Ok<ImmunizationResponse>, NotFound, ProblemHttpResult>> GetMyImmunization(
-        Guid id, ClaimsPrincipal user, ImmunizationsDb db, CancellationToken ct)
+        Guid id, HttpContext http, ClaimsPrincipal user, ImmunizationsDb db, CancellationToken ct)
     {
+        var patientId = user.GetSubjectId();
         if (!user.CanReadSection(RecordSections.Immunizations))
         {
+            await db.LogAccessAsync(http, patientId, RecordSections.Immunizations, AccessActions.Read, ReadPurpose, id,
+                AccessOutcomes.Refused, ct);
             return AccessProblems.SectionNotDelegated();
         }
 
-        var patientId = user.GetSubjectId();
-        // Someone else's record answers exactly like a missing one, so ids reveal nothing.
+        // Someone else's record answers exactly like a missing one, so ids reveal nothing (and nothing was read).
         var immunization = await db.Immunizations.AsNoTracking()
             .SingleOrDefaultAsync(i => i.Id == id && i.PatientId == patientId, ct);
-        return immunization is null
-            ? TypedResults.NotFound()
-            : TypedResults.Ok(ImmunizationResponse.From(immunization));
+        if (immunization is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        await db.LogAccessAsync(http, patientId, RecordSections.Immunizations, AccessActions.Read, ReadPurpose, id, ct: ct);
+        return TypedResults.Ok(ImmunizationResponse.From(immunization));
     }
 
     private static Task<Immunization?> FindByExternalId(ImmunizationsDb db, Guid organizationId, string externalId,

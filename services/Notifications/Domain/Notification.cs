@@ -51,4 +51,16 @@ public sealed class Notification
 public static class NotificationCategories
 {
     public const string Immunization = "immunization";
+
+    /// <summary>A visit, result, protocol, discharge summary or preventive exam added to the record, or corrected.</summary>
+    public const string RecordItem = "record_item";
+
+    /// <summary>A new result crossed a threshold the patient set.</summary>
+    public const string LabThreshold = "lab_threshold";
+
+    /// <summary>Security: an organization opened the record for the first time.</summary>
+    public const string RecordAccess = "record_access";
+
+    /// <summary>The patient's request for missing data: sent, taken into work, answered, refused, overdue.</summary>
+    public const string DataRequest = "data_request";
 }

@@ -1,12 +1,14 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Gosuslugi.Health.Immunizations.Api;
+namespace Gosuslugi.Health.ServiceDefaults;
 
 /// <summary>
 /// Reads a JSON body so that a value of the wrong type or format is reported like any other invalid field,
-/// by its name, instead of the framework's anonymous 400: organizations' systems must see what to fix.
+/// by its name, instead of the framework's anonymous 400: callers (organizations' systems above all) must see what to fix.
 /// </summary>
 public static class JsonBody
 {

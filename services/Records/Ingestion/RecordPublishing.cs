@@ -1,0 +1,192 @@
+using Gosuslugi.Health.Contracts.Audit;
+using Gosuslugi.Health.Contracts.Identity;
+using Gosuslugi.Health.Contracts.Records;
+using Gosuslugi.Health.Records.Data;
+using Gosuslugi.Health.Records.Domain;
+using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Audit;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Gosuslugi.Health.Records.Ingestion;
+
+/// <summary>Who publishes: the organization of the token and its client.</summary>
+public sealed record Publisher(Guid OrganizationId, string OrganizationName, string ClientId);
+
+/// <summary>What became of a submitted item.</summary>
+public abstract record PublishOutcome
+{
+    /// <summary>A new item, or a new version of one (a correction).</summary>
+    public sealed record Published(RecordItem Item) : PublishOutcome;
+
+    /// <summary>The same content as the current version: nothing changed.</summary>
+    public sealed record Unchanged(RecordItem Item) : PublishOutcome;
+
+    /// <summary>Refused; nothing changed.</summary>
+    public sealed record Refused(int Status, string Path, string Message) : PublishOutcome;
+}
+
+/// <summary>
+/// Stores a mapped item for the organization, keyed by (organization, external id): a first submission creates the
+/// item, a resend of the same content changes nothing, different content is a correction (a new version with a
+/// reason). The item, its values, its document, the MedicalRecordItemPublished event and the access event commit in
+/// one transaction.
+/// </summary>
+public static class RecordPublishing
+{
+    public const string Purpose = "внесение данных медицинской организацией";
+
+    /// <summary>Concurrent submissions of one item: the loser of a race looks again (a repeat, or a correction of the winner).</summary>
+    private const int Attempts = 3;
+
+    public static async Task<PublishOutcome> PublishAsync(RecordsDb db, HttpContext http, Publisher publisher,
+        IngestedItem ingested, KnownPatient patient, DateTimeOffset now, CancellationToken ct)
+    {
+        var contentHash = ContentHashing.Compute(ingested);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await db.Items.AsNoTracking().SingleOrDefaultAsync(
+                i => i.OrganizationId == publisher.OrganizationId && i.ExternalId == ingested.ExternalId && i.IsCurrent, ct);
+
+            if (current is not null)
+            {
+                if (current.ContentHash == contentHash && current.ResourceType == ingested.ResourceType)
+                {
+                    return new PublishOutcome.Unchanged(current);
+                }
+                if (current.ResourceType != ingested.ResourceType)
+                {
+                    return new PublishOutcome.Refused(StatusCodes.Status409Conflict, "identifier[0].value",
+                        $"Этот идентификатор уже использован для ресурса {current.ResourceType}.");
+                }
+                if (current.PatientId != patient.PatientId)
+                {
+                    return new PublishOutcome.Refused(StatusCodes.Status422UnprocessableEntity, "subject.identifier.value",
+                        "Исправление не может изменить пациента: отмените запись и передайте новую с другим идентификатором.");
+                }
+                if (ingested.CorrectionReason is null)
+                {
+                    return new PublishOutcome.Refused(StatusCodes.Status422UnprocessableEntity, FhirProfile.CorrectionReasonPath,
+                        "Запись с этим идентификатором уже передана с другими данными: укажите причину исправления.");
+                }
+            }
+
+            var item = NewVersion(ingested, publisher, patient, current, contentHash, now);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                if (current is not null)
+                {
+                    // Only one correction supersedes a version; a concurrent one finds it superseded and looks again.
+                    var superseded = await db.Items
+                        .Where(i => i.Id == current.Id && i.IsCurrent)
+                        .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsCurrent, false).SetProperty(i => i.SupersededAt, now), ct);
+                    if (superseded == 0)
+                    {
+                        await transaction.RollbackAsync(ct);
+                        if (attempt < Attempts) continue;
+                        return Busy();
+                    }
+                    await db.Observations
+                        .Where(o => o.ItemId == current.Id)
+                        .ExecuteUpdateAsync(s => s.SetProperty(o => o.IsCurrent, false), ct);
+                }
+
+                Add(db, http, item, ingested, current is null, now);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return new PublishOutcome.Published(item);
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // A concurrent submission of the same item won the race; answer as for a repeat (or correct it).
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                if (attempt >= Attempts) return Busy();
+            }
+        }
+    }
+
+    private static PublishOutcome Busy() =>
+        new PublishOutcome.Refused(StatusCodes.Status409Conflict, "identifier[0].value",
+            "Запись с этим идентификатором одновременно изменяется другим запросом; повторите запрос.");
+
+    private static RecordItem NewVersion(IngestedItem ingested, Publisher publisher, KnownPatient patient, RecordItem? current,
+        string contentHash, DateTimeOffset now)
+    {
+        var kindSection = RecordItemKinds.IsResult(ingested.Kind) ? RecordSections.LabResults : RecordSections.Visits;
+        var codes = ingested.Diagnoses.Select(d => d.Code).Distinct(StringComparer.Ordinal).ToArray();
+        return new RecordItem
+        {
+            RecordId = current?.RecordId ?? Guid.CreateVersion7(),
+            Version = (current?.Version ?? 0) + 1,
+            PatientId = patient.PatientId,
+            OrganizationId = publisher.OrganizationId,
+            OrganizationName = publisher.OrganizationName,
+            ExternalId = ingested.ExternalId,
+            Kind = ingested.Kind,
+            ResourceType = ingested.ResourceType,
+            Status = ingested.Status,
+            Title = ingested.Title,
+            EffectiveAt = ingested.EffectiveAt,
+            DepartmentName = ingested.DepartmentName,
+            DoctorId = ingested.DoctorId,
+            DoctorName = ingested.DoctorName,
+            Specialty = ingested.Specialty,
+            Sections = SensitiveSections.For(kindSection, codes),
+            DiagnosisCodes = codes,
+            Details = ingested.Details,
+            ContentHash = contentHash,
+            SubmittedBy = publisher.ClientId,
+            ReceivedAt = now,
+            CorrectionReason = current is null ? null : ingested.CorrectionReason,
+            CorrectsItemId = current?.Id,
+            HasDocument = ingested.Document is not null,
+        };
+    }
+
+    private static void Add(RecordsDb db, HttpContext http, RecordItem item, IngestedItem ingested, bool isNew, DateTimeOffset now)
+    {
+        db.Items.Add(item);
+        var position = 0;
+        foreach (var o in ingested.Observations)
+        {
+            db.Observations.Add(new Observation
+            {
+                ItemId = item.Id,
+                PatientId = item.PatientId,
+                AnalyteCode = o.AnalyteCode,
+                AnalyteName = o.AnalyteName,
+                Value = o.Value,
+                ValueText = o.ValueText,
+                Unit = o.Unit,
+                ReferenceLow = o.ReferenceLow,
+                ReferenceHigh = o.ReferenceHigh,
+                ReferenceText = o.ReferenceText,
+                Interpretation = o.Interpretation,
+                Comment = o.Comment,
+                TakenAt = o.TakenAt,
+                Position = position++,
+            });
+        }
+        if (ingested.Document is { } document)
+        {
+            db.Documents.Add(new RecordDocument
+            {
+                ItemId = item.Id,
+                PatientId = item.PatientId,
+                ContentType = document.ContentType,
+                FileName = document.FileName,
+                Content = document.Content,
+                Sha256 = document.Sha256,
+                ReceivedAt = now,
+            });
+        }
+
+        db.AddOutboxEvent(new MedicalRecordItemPublished(item.Id, item.RecordId, item.PatientId, item.OrganizationId,
+            item.OrganizationName, item.Kind, item.Title, item.Version, item.Sections, item.EffectiveAt,
+            ingested.Observations.Count(o => Interpretations.IsAbnormal(o.Interpretation)), item.HasDocument, now));
+        db.AddAccessEvent(http, item.PatientId, item.Sections[0], isNew ? AccessActions.Create : AccessActions.Change,
+            Purpose, item.Id);
+    }
+}
