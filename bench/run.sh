@@ -5,12 +5,16 @@
 #       an authenticated GET of the patient's vaccinations, straight to the service and through the gateway
 #   bench/run.sh signin [--duration 20] [--concurrency 8] [--warmup 5] [--rounds 2] [--users 1500]
 #       sign-ins per second with password + TOTP, and the token endpoint's latency
+#   bench/run.sh records [--results 5000] [--ingest-parallel 8] [--concurrency 8] [--export-concurrency 2] [--duration 20] [--warmup 5] [--rounds 2]
+#       one patient with 5,000 lab results over 10 years published as FHIR through the gateway (ingestion rate), then
+#       with the patient's token through the gateway: history first page and a deep page by cursor, a 10-year trend
+#       of one analyte (1,000 points), a PDF export of a period with 1,000 results
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scenario=${1:-immunizations}
 [[ $# -gt 0 ]] && shift
-case "$scenario" in immunizations|signin) ;; *) echo "unknown scenario: $scenario (immunizations|signin)" >&2; exit 2 ;; esac
+case "$scenario" in immunizations|signin|records) ;; *) echo "unknown scenario: $scenario (immunizations|signin|records)" >&2; exit 2 ;; esac
 
 bench_users=1500
 args=()

@@ -28,6 +28,8 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            // MassTransit would report usage to its vendor over the internet: health data services send nothing out.
+            bus.DisableUsageTelemetry();
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = connectionName;

@@ -8,12 +8,14 @@ using Gosuslugi.Health.TestInfrastructure.Oidc;
 
 // Scenario "immunizations": an authenticated GET of the patient's vaccinations, straight to the Immunizations
 // service and through the gateway. Scenario "signin": sign-ins with password + TOTP and the token endpoint
-// (SignInBench). The system must be running (bench/run.sh starts it).
+// (SignInBench). Scenario "records": a patient with 5,000 lab results over 10 years (RecordsBench). The system must be
+// running (bench/run.sh starts it).
 var options = BenchOptions.Parse(args);
 var resources = await SystemUnderBench.WaitUntilReadyAsync(options.Dashboard, options.DemoFile, TimeSpan.FromMinutes(5));
 var demo = JsonDocument.Parse(await File.ReadAllTextAsync(options.DemoFile)).RootElement;
 var gateway = new Uri(demo.GetProperty("gateway").GetString()!.TrimEnd('/') + "/");
 if (options.Scenario == "signin") return await SignInBench.RunAsync(options, gateway, demo);
+if (options.Scenario == "records") return await RecordsBench.RunAsync(options, gateway, demo);
 var immunizationsUrl = resources["immunizations"];
 
 using var oidc = new OidcClient(gateway);
@@ -63,7 +65,7 @@ if (options.ReportFile is { } file)
 return rounds.Sum(r => r.Direct.Failures + r.Proxied.Failures) == 0 ? 0 : 1;
 
 public sealed record BenchOptions(string Scenario, string DemoFile, Uri Dashboard, int Concurrency, TimeSpan WarmUp, TimeSpan Duration,
-    int Vaccinations, int Rounds, string? ReportFile, string? BenchUsersFile)
+    int Vaccinations, int Rounds, string? ReportFile, string? BenchUsersFile, int Results, int IngestParallel, int ExportConcurrency)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -72,16 +74,21 @@ public sealed record BenchOptions(string Scenario, string DemoFile, Uri Dashboar
             var i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
+        var scenario = Arg("--scenario", "immunizations");
         return new BenchOptions(
-            Arg("--scenario", "immunizations"),
+            scenario,
             Arg("--demo", ".data/demo.json"),
             new Uri(Arg("--dashboard", "http://127.0.0.1:18888").TrimEnd('/') + "/"),
-            int.Parse(Arg("--concurrency", "32"), CultureInfo.InvariantCulture),
+            // Records' reads do more work per request: fewer connections keep the latency from being mostly queueing.
+            int.Parse(Arg("--concurrency", scenario == "records" ? "8" : "32"), CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture)),
             TimeSpan.FromSeconds(int.Parse(Arg("--duration", "20"), CultureInfo.InvariantCulture)),
             int.Parse(Arg("--vaccinations", "20"), CultureInfo.InvariantCulture),
-            int.Parse(Arg("--rounds", "3"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--rounds", scenario == "records" ? "2" : "3"), CultureInfo.InvariantCulture),
             Arg("--report", "") is { Length: > 0 } report ? report : null,
-            Arg("--bench-users", "") is { Length: > 0 } users ? users : null);
+            Arg("--bench-users", "") is { Length: > 0 } users ? users : null,
+            int.Parse(Arg("--results", "5000"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--ingest-parallel", "8"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--export-concurrency", "2"), CultureInfo.InvariantCulture));
     }
 }

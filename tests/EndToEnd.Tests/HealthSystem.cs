@@ -1,10 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using Gosuslugi.Health.Audit.Data;
+using Gosuslugi.Health.Disputes.Data;
 using Gosuslugi.Health.Gateway;
 using Gosuslugi.Health.Identity.Seeding;
 using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.Notifications.Data;
+using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.TestInfrastructure;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gosuslugi.Health.EndToEnd.Tests;
@@ -25,14 +29,21 @@ public sealed class HealthSystem : IAsyncLifetime
     public Mailbox Mailbox { get; } = new(Path.Combine(Path.GetTempPath(), "e2e-mailbox-" + Guid.NewGuid().ToString("N")));
     public ServiceApp<DemoDataSeeder> Identity { get; private set; } = null!;
     public ServiceApp<ImmunizationsDb> Immunizations { get; private set; } = null!;
+    public ServiceApp<NotificationsDb> Notifications { get; private set; } = null!;
+    public ServiceApp<RecordsDb> Records { get; private set; } = null!;
+    public ServiceApp<AuditDb> Audit { get; private set; } = null!;
+    public ServiceApp<DisputesDb> Disputes { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
         var rabbitmq = await servers.RabbitMq.CreateVirtualHostAsync();
-        int identityPort = FreePort(), immunizationsPort = FreePort(), notificationsPort = FreePort(), gatewayPort = FreePort();
-        GatewayUrl = new Uri($"http://127.0.0.1:{gatewayPort}/");
-        var identityUrl = $"http://127.0.0.1:{identityPort}";
+        // The gateway's URL is every token's issuer, so its port is chosen first and held until the gateway binds it;
+        // every other port is chosen right before its service starts (other test processes pick ports too).
+        using var gatewayPort = new TcpListener(IPAddress.Loopback, 0);
+        gatewayPort.Start();
+        GatewayUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)gatewayPort.LocalEndpoint).Port}/");
+        string identityUrl = null!;
 
         Dictionary<string, string?> Settings(params (string Key, string Value)[] own) => new(own.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))
         {
@@ -43,20 +54,54 @@ public sealed class HealthSystem : IAsyncLifetime
             ["services:identity:http:0"] = identityUrl,
         };
 
-        Identity = Track(new ServiceApp<DemoDataSeeder>(identityPort, Settings(
-            ("ConnectionStrings:identitydb", await servers.Postgres.CreateDatabaseAsync()),
-            ("Identity:Mailbox:Directory", Mailbox.Directory))).Start());
-        Immunizations = Track(new ServiceApp<ImmunizationsDb>(immunizationsPort,
-            Settings(("ConnectionStrings:immunizationsdb", await servers.Postgres.CreateDatabaseAsync()))).Start());
-        Track(new ServiceApp<NotificationsDb>(notificationsPort,
-            Settings(("ConnectionStrings:notificationsdb", await servers.Postgres.CreateDatabaseAsync()))).Start());
-        Track(new ServiceApp<GatewayOptions>(gatewayPort, Settings(
-            ("services:immunizations:http:0", $"http://127.0.0.1:{immunizationsPort}"),
-            ("services:notifications:http:0", $"http://127.0.0.1:{notificationsPort}"))).Start());
+        var identityDb = await servers.Postgres.CreateDatabaseAsync();
+        Identity = await StartAsync(port =>
+        {
+            identityUrl = $"http://127.0.0.1:{port}";
+            return new ServiceApp<DemoDataSeeder>(port, Settings(
+                ("ConnectionStrings:identitydb", identityDb),
+                ("Identity:Mailbox:Directory", Mailbox.Directory)));
+        });
+        async Task<ServiceApp<TDb>> StartServiceAsync<TDb>(string database) where TDb : class
+        {
+            var connectionString = await servers.Postgres.CreateDatabaseAsync();
+            return await StartAsync(port => new ServiceApp<TDb>(port, Settings(($"ConnectionStrings:{database}", connectionString))));
+        }
+        Immunizations = await StartServiceAsync<ImmunizationsDb>("immunizationsdb");
+        Notifications = await StartServiceAsync<NotificationsDb>("notificationsdb");
+        Records = await StartServiceAsync<RecordsDb>("recordsdb");
+        Audit = await StartServiceAsync<AuditDb>("auditdb");
+        Disputes = await StartServiceAsync<DisputesDb>("disputesdb");
+
+        var gatewaySettings = Settings(
+            ("services:immunizations:http:0", Immunizations.Url.ToString().TrimEnd('/')),
+            ("services:notifications:http:0", Notifications.Url.ToString().TrimEnd('/')),
+            ("services:records:http:0", Records.Url.ToString().TrimEnd('/')),
+            ("services:audit:http:0", Audit.Url.ToString().TrimEnd('/')),
+            ("services:disputes:http:0", Disputes.Url.ToString().TrimEnd('/')));
+        gatewayPort.Stop();
+        Track(new ServiceApp<GatewayOptions>(GatewayUrl.Port, gatewaySettings).Start());
 
         // Accounts are created by identity's own provisioning code, the way the demo data is made on first start.
         await using var scope = Identity.Services.CreateAsyncScope();
         Accounts = await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().CreateDemoAccountsAsync();
+    }
+
+    /// <summary>Starts a service on a free port, on another one if a process elsewhere took that port in the meantime.</summary>
+    private async Task<ServiceApp<T>> StartAsync<T>(Func<int, ServiceApp<T>> create) where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var app = create(FreePort());
+            try
+            {
+                return Track(app.Start());
+            }
+            catch (IOException e) when (attempt < 3 && e.InnerException is AddressInUseException)
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     private ServiceApp<T> Track<T>(ServiceApp<T> app) where T : class

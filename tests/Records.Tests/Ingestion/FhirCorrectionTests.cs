@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
+using Gosuslugi.Health.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Records.Tests.Ingestion;

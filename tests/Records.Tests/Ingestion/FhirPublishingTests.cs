@@ -4,6 +4,7 @@ using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
+using Gosuslugi.Health.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Records.Tests.Ingestion;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
+using Gosuslugi.Health.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Records.Tests.Ingestion;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Gosuslugi.Health.Records.Tests.Ingestion;
+namespace Gosuslugi.Health.TestInfrastructure;
 
 /// <summary>
 /// Small, valid FHIR R4 resources as a medical organization posts them to <c>POST /api/v1/records/fhir/{resourceType}</c>.
@@ -133,6 +133,14 @@ public static class FhirSamples
     }
 
     /// <summary>Adds a PDF (presentedForm) to a DiagnosticReport node.</summary>
+    /// <summary>Names the study (DiagnosticReport.code) as the history shows it.</summary>
+    public static JsonObject WithTitle(this JsonObject report, string title)
+    {
+        report["code"]!["text"] = title;
+        report["code"]!["coding"]![0]!["display"] = title;
+        return report;
+    }
+
     public static JsonObject WithPresentedForm(this JsonObject report, byte[] pdf, string title = "Результат исследования.pdf")
     {
         report["presentedForm"] = new JsonArray(Attachment(pdf, title));
