@@ -1,11 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Seeding;
-using Gosuslugi.Health.TestInfrastructure.Oidc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,8 +22,8 @@ public sealed class DelegatedAccessTests(HealthSystem system) : IClassFixture<He
     public async Task A_guardian_reads_the_childs_vaccinations_with_a_delegated_token_until_revoking_it()
     {
         var guardian = await ConfirmedPatientAsync();
-        var guardianToken = await SignInAsync(guardian);
-        using var asGuardian = Client(guardianToken);
+        var guardianToken = await system.SignInAsync(guardian);
+        using var asGuardian = system.GatewayClient(guardianToken);
 
         var snils = Snils.Generate();
         var birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-6);
@@ -42,13 +40,13 @@ public sealed class DelegatedAccessTests(HealthSystem system) : IClassFixture<He
         var childId = link.GetProperty("child").GetProperty("id").GetGuid();
         var delegationId = link.GetProperty("delegation").GetProperty("id").GetGuid();
 
-        using var organization = Client(await OrganizationTokenAsync());
+        using var organization = system.GatewayClient(await system.OrganizationTokenAsync());
         var recorded = await RecordForChildAsync(organization, snils, birthDate);
         recorded.StatusCode.ShouldBe(HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
         var vaccinationId = (await recorded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         var delegatedToken = await ExchangeAsync(delegationId, guardianToken);
-        using var asChild = Client(delegatedToken);
+        using var asChild = system.GatewayClient(delegatedToken);
         var list = await asChild.GetFromJsonAsync<JsonElement>("api/v1/immunizations");
         var item = list.GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
         item.GetProperty("id").GetGuid().ShouldBe(vaccinationId);
@@ -83,7 +81,7 @@ public sealed class DelegatedAccessTests(HealthSystem system) : IClassFixture<He
     {
         var guardian = await ConfirmedPatientAsync();
         var stranger = await ConfirmedPatientAsync();
-        using var asGuardian = Client(await SignInAsync(guardian));
+        using var asGuardian = system.GatewayClient(await system.SignInAsync(guardian));
         var birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-2);
         using var linked = await asGuardian.PostAsJsonAsync("api/v1/account/children", new
         {
@@ -96,7 +94,7 @@ public sealed class DelegatedAccessTests(HealthSystem system) : IClassFixture<He
         linked.StatusCode.ShouldBe(HttpStatusCode.Created, await linked.Content.ReadAsStringAsync());
         var delegationId = (await linked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("delegation").GetProperty("id").GetGuid();
 
-        using var response = await PostExchangeAsync(delegationId, await SignInAsync(stranger));
+        using var response = await PostExchangeAsync(delegationId, await system.SignInAsync(stranger));
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().ShouldBe("invalid_grant");
     }
@@ -152,29 +150,5 @@ public sealed class DelegatedAccessTests(HealthSystem system) : IClassFixture<He
             if (response.StatusCode != HttpStatusCode.UnprocessableEntity || DateTime.UtcNow > deadline) return response;
             await Task.Delay(200);
         }
-    }
-
-    private async Task<string> SignInAsync(DemoPatient person)
-    {
-        using var oidc = new OidcClient(system.GatewayUrl);
-        var client = system.Accounts.PublicClient;
-        var secondFactor = person.TotpSecret is { } secret
-            ? SecondFactor.AuthenticatorApp(secret)
-            : SecondFactor.CodeFromMailbox(system.Mailbox, person.Phone!);
-        return (await oidc.SignInWithCodeAsync(client.ClientId, client.RedirectUri, person.Username, person.Password, secondFactor)).AccessToken;
-    }
-
-    private async Task<string> OrganizationTokenAsync()
-    {
-        using var oidc = new OidcClient(system.GatewayUrl);
-        var organization = system.Accounts.MedicalOrganization;
-        return (await oidc.ClientCredentialsAsync(organization.ClientId, organization.ClientSecret)).AccessToken;
-    }
-
-    private HttpClient Client(string token)
-    {
-        var client = new HttpClient { BaseAddress = system.GatewayUrl };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 }

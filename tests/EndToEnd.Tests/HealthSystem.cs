@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Gosuslugi.Health.Audit.Data;
 using Gosuslugi.Health.Disputes.Data;
@@ -8,6 +9,7 @@ using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.Notifications.Data;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.TestInfrastructure;
+using Gosuslugi.Health.TestInfrastructure.Oidc;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,6 +35,34 @@ public sealed class HealthSystem : IAsyncLifetime
     public ServiceApp<RecordsDb> Records { get; private set; } = null!;
     public ServiceApp<AuditDb> Audit { get; private set; } = null!;
     public ServiceApp<DisputesDb> Disputes { get; private set; } = null!;
+
+    /// <summary>Signs the person in through the gateway with the public client: password, then their second factor.</summary>
+    public async Task<string> SignInAsync(DemoPatient person)
+    {
+        using var oidc = new OidcClient(GatewayUrl);
+        var client = Accounts.PublicClient;
+        // The patient has an authenticator app; the other patient gets an SMS code (read from identity's mailbox).
+        var secondFactor = person.TotpSecret is { } secret
+            ? SecondFactor.AuthenticatorApp(secret)
+            : SecondFactor.CodeFromMailbox(Mailbox, person.Phone!);
+        return (await oidc.SignInWithCodeAsync(client.ClientId, client.RedirectUri, person.Username, person.Password, secondFactor)).AccessToken;
+    }
+
+    /// <summary>The demo medical organization's token (client credentials through the gateway).</summary>
+    public async Task<string> OrganizationTokenAsync()
+    {
+        using var oidc = new OidcClient(GatewayUrl);
+        var organization = Accounts.MedicalOrganization;
+        return (await oidc.ClientCredentialsAsync(organization.ClientId, organization.ClientSecret)).AccessToken;
+    }
+
+    /// <summary>A client of the gateway with the bearer token.</summary>
+    public HttpClient GatewayClient(string token)
+    {
+        var client = new HttpClient { BaseAddress = GatewayUrl };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
 
     public async Task InitializeAsync()
     {

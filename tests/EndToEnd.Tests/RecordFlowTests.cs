@@ -1,11 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Gosuslugi.Health.Identity.Seeding;
 using Gosuslugi.Health.TestInfrastructure;
-using Gosuslugi.Health.TestInfrastructure.Oidc;
 
 namespace Gosuslugi.Health.EndToEnd.Tests;
 
@@ -23,8 +20,8 @@ public sealed class RecordFlowTests(HealthSystem system) : IClassFixture<HealthS
     public async Task A_published_lab_result_reaches_the_patients_history_feed_and_access_log()
     {
         var accounts = system.Accounts;
-        using var organization = Client(await OrganizationTokenAsync());
-        using var patient = Client(await SignInAsync(accounts.Patient));
+        using var organization = system.GatewayClient(await system.OrganizationTokenAsync());
+        using var patient = system.GatewayClient(await system.SignInAsync(accounts.Patient));
 
         var externalId = "e2e-cbc-" + Guid.NewGuid().ToString("N")[..8];
         var published = await PublishAsync(organization, FhirSamples.LabReport(accounts.Patient.Snils, externalId, DateTimeOffset.UtcNow.AddDays(-2)));
@@ -81,9 +78,9 @@ public sealed class RecordFlowTests(HealthSystem system) : IClassFixture<HealthS
     public async Task Another_patient_reaches_nothing_and_a_data_request_is_answered_through_the_gateway()
     {
         var accounts = system.Accounts;
-        using var organization = Client(await OrganizationTokenAsync());
-        using var patient = Client(await SignInAsync(accounts.Patient));
-        using var otherPatient = Client(await SignInAsync(accounts.OtherPatient));
+        using var organization = system.GatewayClient(await system.OrganizationTokenAsync());
+        using var patient = system.GatewayClient(await system.SignInAsync(accounts.Patient));
+        using var otherPatient = system.GatewayClient(await system.SignInAsync(accounts.OtherPatient));
 
         var externalId = "e2e-other-" + Guid.NewGuid().ToString("N")[..8];
         var published = await PublishAsync(organization, FhirSamples.LabReportNode(accounts.Patient.Snils, externalId, DateTimeOffset.UtcNow.AddDays(-1),
@@ -203,29 +200,5 @@ public sealed class RecordFlowTests(HealthSystem system) : IClassFixture<HealthS
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The expected state did not appear in time.");
             await Task.Delay(200);
         }
-    }
-
-    private async Task<string> SignInAsync(DemoPatient person)
-    {
-        using var oidc = new OidcClient(system.GatewayUrl);
-        var client = system.Accounts.PublicClient;
-        var secondFactor = person.TotpSecret is { } secret
-            ? SecondFactor.AuthenticatorApp(secret)
-            : SecondFactor.CodeFromMailbox(system.Mailbox, person.Phone!);
-        return (await oidc.SignInWithCodeAsync(client.ClientId, client.RedirectUri, person.Username, person.Password, secondFactor)).AccessToken;
-    }
-
-    private async Task<string> OrganizationTokenAsync()
-    {
-        using var oidc = new OidcClient(system.GatewayUrl);
-        var organization = system.Accounts.MedicalOrganization;
-        return (await oidc.ClientCredentialsAsync(organization.ClientId, organization.ClientSecret)).AccessToken;
-    }
-
-    private HttpClient Client(string token)
-    {
-        var client = new HttpClient { BaseAddress = system.GatewayUrl };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 }

@@ -7,7 +7,6 @@ using System.Text.Json;
 using Gosuslugi.Health.Contracts.Immunizations;
 using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
-using Gosuslugi.Health.TestInfrastructure.Oidc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -164,12 +163,7 @@ public sealed class TraceContinuityTests(HealthSystem system) : IClassFixture<He
 
     private async Task<HttpClient> OrganizationClientAsync()
     {
-        string token;
-        using (var oidc = new OidcClient(system.GatewayUrl))
-        {
-            var organization = system.Accounts.MedicalOrganization;
-            token = (await oidc.ClientCredentialsAsync(organization.ClientId, organization.ClientSecret)).AccessToken;
-        }
+        var token = await system.OrganizationTokenAsync();
 
         // The client itself must not inject a traceparent of its own: only the header the test sets is sent.
         var handler = new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() };

@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Gosuslugi.Health.Identity.Seeding;
 using Gosuslugi.Health.Immunizations.Data;
-using Gosuslugi.Health.TestInfrastructure.Oidc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,9 +21,9 @@ public sealed class VaccinationFlowTests(HealthSystem system) : IClassFixture<He
     public async Task Organization_records_a_vaccination_and_only_its_patient_sees_it_and_is_notified()
     {
         var accounts = system.Accounts;
-        using var organization = await ClientAsync(await OrganizationTokenAsync());
-        using var patient = await ClientAsync(await SignInAsync(accounts.Patient));
-        using var otherPatient = await ClientAsync(await SignInAsync(accounts.OtherPatient));
+        using var organization = system.GatewayClient(await system.OrganizationTokenAsync());
+        using var patient = system.GatewayClient(await system.SignInAsync(accounts.Patient));
+        using var otherPatient = system.GatewayClient(await system.SignInAsync(accounts.OtherPatient));
 
         var recorded = await RecordAsync(organization, Vaccination(accounts.Patient.Snils, "e2e-flu-2026"));
         recorded.StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -63,7 +61,7 @@ public sealed class VaccinationFlowTests(HealthSystem system) : IClassFixture<He
     [Fact]
     public async Task A_patient_token_cannot_record_a_vaccination()
     {
-        using var patient = await ClientAsync(await SignInAsync(system.Accounts.Patient));
+        using var patient = system.GatewayClient(await system.SignInAsync(system.Accounts.Patient));
         var response = await RecordAsync(patient, Vaccination(system.Accounts.Patient.Snils, "e2e-by-patient"), waitForPatient: false);
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await CountStoredAsync("e2e-by-patient")).ShouldBe(0);
@@ -90,7 +88,7 @@ public sealed class VaccinationFlowTests(HealthSystem system) : IClassFixture<He
     [MemberData(nameof(BadBodies))]
     public async Task A_bad_body_is_a_problem_naming_the_field_and_nothing_is_stored(string body, string field)
     {
-        using var organization = await ClientAsync(await OrganizationTokenAsync());
+        using var organization = system.GatewayClient(await system.OrganizationTokenAsync());
         await RecordAsync(organization, Vaccination(system.Accounts.Patient.Snils, "e2e-warm-up")); // the SNILS is known by now
         var json = body.Replace("{SNILS}", system.Accounts.Patient.Snils, StringComparison.Ordinal);
         var externalId = JsonDocument.Parse(json).RootElement.GetProperty("externalId").GetString()!;
@@ -149,30 +147,5 @@ public sealed class VaccinationFlowTests(HealthSystem system) : IClassFixture<He
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The expected state did not appear in time.");
             await Task.Delay(200);
         }
-    }
-
-    private async Task<string> SignInAsync(DemoPatient person)
-    {
-        using var oidc = new OidcClient(system.GatewayUrl);
-        var client = system.Accounts.PublicClient;
-        // The patient has an authenticator app; the other patient gets an SMS code (read from identity's mailbox).
-        var secondFactor = person.TotpSecret is { } secret
-            ? SecondFactor.AuthenticatorApp(secret)
-            : SecondFactor.CodeFromMailbox(system.Mailbox, person.Phone!);
-        return (await oidc.SignInWithCodeAsync(client.ClientId, client.RedirectUri, person.Username, person.Password, secondFactor)).AccessToken;
-    }
-
-    private async Task<string> OrganizationTokenAsync()
-    {
-        using var oidc = new OidcClient(system.GatewayUrl);
-        var organization = system.Accounts.MedicalOrganization;
-        return (await oidc.ClientCredentialsAsync(organization.ClientId, organization.ClientSecret)).AccessToken;
-    }
-
-    private Task<HttpClient> ClientAsync(string token)
-    {
-        var client = new HttpClient { BaseAddress = system.GatewayUrl };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return Task.FromResult(client);
     }
 }
