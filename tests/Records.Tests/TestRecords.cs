@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Data;
@@ -71,6 +73,29 @@ public static class TestRecords
             ReceivedAt = DateTimeOffset.UtcNow,
         };
     }
+
+    /// <summary>A PDF attached to <paramref name="item"/> (the bytes need only look like one).</summary>
+    public static RecordDocument Pdf(RecordItem item, string text = "Протокол осмотра")
+    {
+        var content = Encoding.UTF8.GetBytes("%PDF-1.4\n% " + text + "\n%%EOF\n");
+        return new RecordDocument
+        {
+            ItemId = item.Id,
+            PatientId = item.PatientId,
+            ContentType = "application/pdf",
+            FileName = "protocol.pdf",
+            Content = content,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
+            ReceivedAt = DateTimeOffset.UtcNow,
+        };
+    }
+
+    public static Task SaveDocumentAsync(this RecordsApp app, RecordDocument document) =>
+        app.WithDbAsync(async db =>
+        {
+            db.Documents.Add(document);
+            await db.SaveChangesAsync();
+        });
 
     /// <summary>Saves items (and their observations) in one transaction.</summary>
     public static Task SaveAsync(this RecordsApp app, IEnumerable<RecordItem> items, IEnumerable<Observation>? observations = null) =>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Gosuslugi.Health.Contracts.Appointments;
 using Gosuslugi.Health.Contracts.Audit;
@@ -89,29 +88,6 @@ public static class CareTestSupport
             .Where(e => e.PatientId == patientId)
             .ToList();
     }
-
-    /// <summary>A PDF attached to <paramref name="item"/> (bytes need only look like one).</summary>
-    public static RecordDocument Pdf(RecordItem item, string text = "Протокол осмотра")
-    {
-        var content = System.Text.Encoding.UTF8.GetBytes("%PDF-1.4\n% " + text + "\n%%EOF\n");
-        return new RecordDocument
-        {
-            ItemId = item.Id,
-            PatientId = item.PatientId,
-            ContentType = "application/pdf",
-            FileName = "protocol.pdf",
-            Content = content,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
-            ReceivedAt = DateTimeOffset.UtcNow,
-        };
-    }
-
-    public static Task SaveDocumentAsync(this RecordsApp app, RecordDocument document) =>
-        app.WithDbAsync(async db =>
-        {
-            db.Documents.Add(document);
-            await db.SaveChangesAsync();
-        });
 
     public const string SectionKind = PatientAccessRestriction.SectionKind;
     public const string OrganizationKind = PatientAccessRestriction.OrganizationKind;

@@ -31,7 +31,7 @@ public sealed class DoctorAccessTests(RecordsApp app)
             TestRecords.Value(first, Hemoglobin, "Гемоглобин", 120m, "г/л", 120m, 160m),
             TestRecords.Value(second, Hemoglobin, "Гемоглобин", 132m, "г/л", 120m, 160m),
         ]);
-        await app.SaveDocumentAsync(Pdf(visit));
+        await app.SaveDocumentAsync(TestRecords.Pdf(visit));
         return new Record(patientId, visit, first, second);
     }
 
@@ -84,7 +84,7 @@ public sealed class DoctorAccessTests(RecordsApp app)
         using var document = await doctor.GetAsync(Routes(record)[2]);
         document.StatusCode.ShouldBe(HttpStatusCode.OK);
         document.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
-        (await document.Content.ReadAsByteArrayAsync()).ShouldBe(Pdf(record.Visit).Content);
+        (await document.Content.ReadAsByteArrayAsync()).ShouldBe(TestRecords.Pdf(record.Visit).Content);
 
         using var trend = await doctor.GetAsync(Routes(record)[3]);
         trend.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -181,7 +181,7 @@ public sealed class DoctorAccessTests(RecordsApp app)
             diagnosisCode: "F41.1", sections: [RecordSections.Visits, RecordSections.Psychiatry]);
         var ordinary = TestRecords.Visit(patientId, now.AddDays(-10), clinic, title: "Приём врача-терапевта");
         await app.SaveAsync([clinicPsychiatry, hospitalPsychiatry, ordinary]);
-        await app.SaveDocumentAsync(Pdf(clinicPsychiatry, "Психиатрическое заключение"));
+        await app.SaveDocumentAsync(TestRecords.Pdf(clinicPsychiatry, "Психиатрическое заключение"));
         await app.AttachAsync(patientId, clinic);
         await app.BookAsync(Guid.CreateVersion7(), patientId, hospital, now.AddDays(1));
         await app.RestrictAsync(patientId, SectionKind, null, RecordSections.Psychiatry);

@@ -118,7 +118,7 @@ public sealed class ItemTests(RecordsApp app)
         var patientId = ReadingSupport.NewPatient();
         var protocol = ReadingSupport.Protocol(patientId, TakenAt, hasDocument: true, title: "Выписной эпикриз: кардиология");
         await app.SaveAsync([protocol]);
-        var document = ReadingSupport.Pdf(protocol);
+        var document = TestRecords.Pdf(protocol);
         await app.SaveDocumentAsync(document);
         var client = app.PatientClient(patientId);
 

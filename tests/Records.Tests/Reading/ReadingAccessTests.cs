@@ -32,7 +32,7 @@ public sealed class ReadingAccessTests(RecordsApp app)
             TestRecords.Value(result, "2345-7", "Глюкоза", 7.77m, "ммоль/л", 3.9m, 6.1m),
             TestRecords.Value(hivTest, "7918-6", "Антитела к ВИЧ", 4.44m, "S/CO", null, 1m),
         ]);
-        await app.SaveDocumentAsync(ReadingSupport.Pdf(protocol, "Секретный протокол"));
+        await app.SaveDocumentAsync(TestRecords.Pdf(protocol, "Секретный протокол"));
         return new Record(patientId, visit, result, hivTest, protocol);
     }
 

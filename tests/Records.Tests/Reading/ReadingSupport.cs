@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Gosuslugi.Health.Contracts.Audit;
@@ -75,28 +74,6 @@ public static class ReadingSupport
         CorrectsItemId = correctsItemId ?? i.CorrectsItemId,
         HasDocument = hasDocument ?? i.HasDocument,
     };
-
-    public static RecordDocument Pdf(RecordItem item, string text = "Протокол осмотра")
-    {
-        var content = Encoding.UTF8.GetBytes("%PDF-1.4\n% " + text + "\n%%EOF\n");
-        return new RecordDocument
-        {
-            ItemId = item.Id,
-            PatientId = item.PatientId,
-            ContentType = "application/pdf",
-            FileName = "protocol.pdf",
-            Content = content,
-            Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
-            ReceivedAt = DateTimeOffset.UtcNow,
-        };
-    }
-
-    public static Task SaveDocumentAsync(this RecordsApp app, RecordDocument document) =>
-        app.WithDbAsync(async db =>
-        {
-            db.Documents.Add(document);
-            await db.SaveChangesAsync();
-        });
 
     public static async Task<T> ReadAsync<T>(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
