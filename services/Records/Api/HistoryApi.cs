@@ -21,19 +21,17 @@ public static class HistoryApi
 
     public static RouteGroupBuilder MapHistoryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/records").WithTags("History");
+        var api = app.MapGroup("/api/v1/records").WithTags("History")
+            // The patient's own record, or a represented person's (the token's sub is theirs then).
+            .RequireAuthorization(Policies.MedicalData);
 
         api.MapGet("/history", GetHistory)
-            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(GetHistory));
         api.MapGet("/items/{id:guid}", GetItem)
-            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(GetItem));
         api.MapGet("/items/{id:guid}/versions/{version:int}", GetItemVersion)
-            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(GetItemVersion));
         api.MapGet("/items/{id:guid}/document", GetItemDocument)
-            .RequireAuthorization(Policies.MedicalData)
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
             .WithName(nameof(GetItemDocument));
 

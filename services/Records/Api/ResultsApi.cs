@@ -28,27 +28,23 @@ public static class ResultsApi
 
     public static RouteGroupBuilder MapResultsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/records").WithTags("Results");
+        var api = app.MapGroup("/api/v1/records").WithTags("Results")
+            // The patient's own record, or a represented person's (the token's sub is theirs then).
+            .RequireAuthorization(Policies.MedicalData);
 
         api.MapGet("/analytes", GetAnalytes)
-            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(GetAnalytes));
         api.MapGet("/analytes/{code}/trend", GetTrend)
-            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(GetTrend));
 
         api.MapGet("/thresholds", GetThresholds)
-            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(GetThresholds));
         api.MapGet("/thresholds/{code}", GetThreshold)
-            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(GetThreshold));
         api.MapPut("/thresholds/{code}", PutThreshold)
-            .RequireAuthorization(Policies.MedicalData)
             .Accepts<ThresholdRequest>("application/json")
             .WithName(nameof(PutThreshold));
         api.MapDelete("/thresholds/{code}", DeleteThreshold)
-            .RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(DeleteThreshold));
 
         return api;
