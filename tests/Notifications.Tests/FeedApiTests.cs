@@ -1,4 +1,5 @@
 using System.Net;
+using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Notifications.Domain;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Microsoft.EntityFrameworkCore;
@@ -101,6 +102,23 @@ public sealed class FeedApiTests(NotificationsApp app)
         using var list = await client.GetAsync("/api/v1/notifications");
         var item = (await list.ReadObjectAsync())["items"]!.AsArray().Single(i => i!["id"]!.GetValue<Guid>() == ids[1])!;
         item["readAt"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Reading_the_feed_and_marking_an_item_read_are_in_the_patients_access_log()
+    {
+        var patientId = Guid.CreateVersion7();
+        var ids = await SeedAsync(patientId, 2);
+        using var client = app.PatientClient(patientId);
+
+        using (var list = await client.GetAsync("/api/v1/notifications")) list.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using (var read = await client.PostAsync($"/api/v1/notifications/{ids[0]}/read", null)) read.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        var accesses = await app.OutboxPayloadsAsync(typeof(PatientDataAccessed).FullName!, patientId);
+        accesses.Select(a => a.GetProperty("action").GetString()).ShouldBe([AccessActions.Read, AccessActions.Change]);
+        accesses.ShouldAllBe(a => a.GetProperty("section").GetString() == "notifications"
+                                  && a.GetProperty("service").GetString() == "notifications");
+        accesses[1].GetProperty("itemId").GetGuid().ShouldBe(ids[0]);
     }
 
     [Fact]

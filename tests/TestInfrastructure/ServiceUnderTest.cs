@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -101,6 +102,19 @@ public abstract class ServiceUnderTest<TEntryPoint, TDb> : IAsyncLifetime
         await using var scope = Factory.Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<TDb>());
     }
+
+    /// <summary>
+    /// The payloads of the events of <paramref name="messageType"/> (full type name) about <paramref name="patientId"/>
+    /// that the service committed to its outbox, oldest first: what it will publish, whether or not the broker took it yet.
+    /// </summary>
+    public Task<List<JsonElement>> OutboxPayloadsAsync(string messageType, Guid patientId) => WithDbAsync(async db =>
+        (await db.Database.SqlQuery<string>($"""
+                SELECT payload::text AS "Value" FROM outbox_messages
+                WHERE message_type = {messageType} AND payload ->> 'patientId' = {patientId.ToString()}
+                ORDER BY id
+                """).ToListAsync())
+        .Select(payload => JsonDocument.Parse(payload).RootElement.Clone())
+        .ToList());
 
     private async Task WaitUntilReadyAsync(HttpClient client)
     {

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Notifications.Data;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +14,9 @@ public static class NotificationsApi
     public const string Route = "/api/v1/notifications";
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
+
+    /// <summary>The area of the access log: the feed repeats what happened in the record.</summary>
+    public const string AccessSection = "notifications";
 
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
@@ -38,7 +43,7 @@ public static class NotificationsApi
             : AccessProblems.SectionNotDelegated();
 
     public static async Task<Results<Ok<NotificationPage>, ValidationProblem>> ListMyNotifications(
-        int? limit, string? cursor, ClaimsPrincipal user, NotificationsDb db, CancellationToken ct)
+        int? limit, string? cursor, HttpContext http, ClaimsPrincipal user, NotificationsDb db, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var pageSize = limit ?? DefaultPageSize;
@@ -81,6 +86,7 @@ public static class NotificationsApi
             .ToListAsync(ct);
 
         var page = rows.Take(pageSize).ToList();
+        await db.LogAccessAsync(http, patientId, AccessSection, AccessActions.Read, "просмотр уведомлений", ct: ct);
         var next = rows.Count > pageSize ? new FeedCursor(page[^1].CreatedAt, page[^1].Id).Encode() : null;
         return TypedResults.Ok(new NotificationPage(page.Select(NotificationResponse.From).ToList(), next));
     }
@@ -94,7 +100,7 @@ public static class NotificationsApi
     }
 
     public static async Task<Results<NoContent, NotFound>> MarkRead(
-        Guid id, ClaimsPrincipal user, NotificationsDb db, TimeProvider time, CancellationToken ct)
+        Guid id, HttpContext http, ClaimsPrincipal user, NotificationsDb db, TimeProvider time, CancellationToken ct)
     {
         var patientId = user.GetSubjectId();
         // Another patient's notification answers exactly like a missing one.
@@ -105,6 +111,7 @@ public static class NotificationsApi
         }
 
         notification.MarkRead(time.GetUtcNow());
+        db.AddAccessEvent(http, patientId, AccessSection, AccessActions.Change, "отметка уведомления прочитанным", notification.Id);
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }

@@ -402,13 +402,8 @@ public sealed class HistoryExportTests(RecordsApp app)
     }
 
     /// <summary>The access events Records committed to its outbox for <paramref name="patientId"/>.</summary>
-    private Task<List<JsonElement>> ExportEventsAsync(Guid patientId) => app.WithDbAsync(async db =>
-        (await db.Database.SqlQuery<string>($"""
-                SELECT payload::text AS "Value" FROM outbox_messages
-                WHERE message_type = {typeof(PatientDataAccessed).FullName} AND payload ->> 'patientId' = {patientId.ToString()}
-                """).ToListAsync())
-        .Select(p => JsonDocument.Parse(p).RootElement.Clone())
-        .ToList());
+    private Task<List<JsonElement>> ExportEventsAsync(Guid patientId) =>
+        app.OutboxPayloadsAsync(typeof(PatientDataAccessed).FullName!, patientId);
 
     private static (IReadOnlyList<string> Header, List<string[]> Rows) ParseCsv(byte[] bytes)
     {
