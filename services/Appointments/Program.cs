@@ -1,14 +1,22 @@
-using Gosuslugi.Health.Appointments.Data;
+using Gosuslugi.Health.Appointments;
+using Gosuslugi.Health.Appointments.Api;
 using Gosuslugi.Health.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<AppointmentsDb>("appointmentsdb");
-builder.AddServiceMessaging<AppointmentsDb>();
+builder.AddAppointments();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapOrganizationReferenceApi();
+app.MapSlotSearchApi();
+app.MapDoctorDayApi();
+app.MapBookingApi();
+app.MapOrganizationAppointmentsApi();
+app.MapAttachmentApi();
+app.MapOrganizationAttachmentApi();
+app.MapWaitlistApi();
 
 app.Run();

@@ -1,5 +1,8 @@
+using Gosuslugi.Health.Notifications.Channels;
 using Gosuslugi.Health.Notifications.Data;
 using Gosuslugi.Health.Notifications.Events;
+using Gosuslugi.Health.Notifications.Live;
+using Gosuslugi.Health.Notifications.Reminders;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,8 +23,14 @@ public static class NotificationsExtensions
             bus.AddConsumer<RecordOpenedByNewOrganizationConsumer>();
             bus.AddConsumer<DataRequestSubmittedConsumer>();
             bus.AddConsumer<DataRequestStatusChangedConsumer>();
+            bus.AddAppointmentConsumers();
+            bus.AddIdentityConsumers();
+            bus.AddReminderConsumers();
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddNotificationChannels();
+        builder.AddReminders();
+        builder.AddLiveFeed();
         return builder;
     }
 }

@@ -11,5 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapNotificationsApi();
+app.MapPreferencesApi();
+app.MapLiveFeedApi();
 
 app.Run();

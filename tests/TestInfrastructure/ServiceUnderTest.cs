@@ -22,6 +22,8 @@ public abstract class ServiceUnderTest<TEntryPoint, TDb> : IAsyncLifetime
     private readonly string _name;
     private WebApplicationFactory<TEntryPoint>? _factory;
     private TestTokenIssuer? _issuer;
+    private string _rabbitMq = "";
+    private readonly List<WebApplicationFactory<TEntryPoint>> _otherInstances = [];
 
     /// <param name="name">
     /// The service's name as the AppHost knows it: the database is named after it and the connection string is
@@ -39,16 +41,34 @@ public abstract class ServiceUnderTest<TEntryPoint, TDb> : IAsyncLifetime
     {
         var servers = await TestServers.GetAsync();
         ConnectionString = await servers.Postgres.CreateDatabaseAsync(_name);
-        var rabbit = await servers.RabbitMq.CreateVirtualHostAsync();
+        _rabbitMq = await servers.RabbitMq.CreateVirtualHostAsync();
         _issuer = await TestTokenIssuer.StartAsync();
 
-        _factory = new WebApplicationFactory<TEntryPoint>().WithWebHostBuilder(web =>
+        _factory = await StartInstanceAsync(servers);
+        await OnReadyAsync();
+    }
+
+    /// <summary>
+    /// A second (third, ...) instance of the service on the same database, virtual host and token issuer, as a
+    /// deployment scaled out behind the gateway runs it: its own host, DI container, connection pool and background
+    /// services. Ready when returned; stopped with the fixture.
+    /// </summary>
+    public async Task<WebApplicationFactory<TEntryPoint>> StartAnotherInstanceAsync()
+    {
+        var instance = await StartInstanceAsync(await TestServers.GetAsync());
+        lock (_otherInstances) _otherInstances.Add(instance);
+        return instance;
+    }
+
+    private async Task<WebApplicationFactory<TEntryPoint>> StartInstanceAsync(TestServers servers)
+    {
+        var factory = new WebApplicationFactory<TEntryPoint>().WithWebHostBuilder(web =>
         {
             web.UseSetting($"ConnectionStrings:{_name}db", ConnectionString);
-            web.UseSetting("ConnectionStrings:rabbitmq", rabbit);
+            web.UseSetting("ConnectionStrings:rabbitmq", _rabbitMq);
             // The token deny-list every service checks.
             web.UseSetting("ConnectionStrings:redis", servers.Redis.ConnectionString);
-            foreach (var (key, value) in _issuer.Configuration)
+            foreach (var (key, value) in Issuer.Configuration)
             {
                 web.UseSetting(key, value);
             }
@@ -57,13 +77,14 @@ public abstract class ServiceUnderTest<TEntryPoint, TDb> : IAsyncLifetime
         });
 
         // Starts the host: migrations are applied before it answers.
-        using var client = _factory.CreateClient();
+        using var client = factory.CreateClient();
         await WaitUntilReadyAsync(client);
-        await OnReadyAsync();
+        return factory;
     }
 
     public async Task DisposeAsync()
     {
+        foreach (var instance in _otherInstances) await instance.DisposeAsync();
         if (_factory is not null) await _factory.DisposeAsync();
         if (_issuer is not null) await _issuer.DisposeAsync();
     }

@@ -63,4 +63,28 @@ public static class NotificationCategories
 
     /// <summary>The patient's request for missing data: sent, taken into work, answered, refused, overdue.</summary>
     public const string DataRequest = "data_request";
+
+    /// <summary>An appointment booked, moved or cancelled; a waitlist offer.</summary>
+    public const string Appointment = "appointment";
+
+    /// <summary>Reminders 24 hours and 2 hours before an appointment.</summary>
+    public const string Reminder = "appointment_reminder";
+
+    /// <summary>Attachment to a polyclinic: attached, detached, a change request answered.</summary>
+    public const string Attachment = "attachment";
+
+    /// <summary>A vaccination is due.</summary>
+    public const string VaccinationDue = "vaccination_due";
+
+    /// <summary>Sign-in from a new device, lockout, password or contact changes: never muted by quiet hours.</summary>
+    public const string Security = "security";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        Appointment, Reminder, RecordItem, LabThreshold, Immunization, VaccinationDue, DataRequest, Attachment,
+        RecordAccess, Security,
+    ];
+
+    /// <summary>Security messages ignore quiet hours and cannot be switched off in the feed.</summary>
+    public static bool IsSecurity(string category) => category is Security or RecordAccess;
 }

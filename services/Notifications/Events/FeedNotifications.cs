@@ -1,5 +1,7 @@
+using Gosuslugi.Health.Notifications.Channels;
 using Gosuslugi.Health.Notifications.Data;
 using Gosuslugi.Health.Notifications.Domain;
+using Gosuslugi.Health.Notifications.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Notifications.Events;
@@ -8,7 +10,9 @@ public static class FeedNotifications
 {
     /// <summary>
     /// Adds a feed message unless the same fact (category and source id) was already notified: the inbox drops a
-    /// redelivered message, this also covers the same fact published again under a new message id.
+    /// redelivered message, this also covers the same fact published again under a new message id. With it go the
+    /// SMS, e-mail and push deliveries the recipients' preferences ask for, and the announcement to open live feeds;
+    /// all of it commits with the caller's SaveChanges.
     /// </summary>
     /// <returns>False when the fact was already notified.</returns>
     public static async Task<bool> AddOnceAsync(this NotificationsDb db, Guid patientId, string category,
@@ -19,7 +23,10 @@ public static class FeedNotifications
             return false;
         }
 
-        db.Notifications.Add(new Notification(patientId, category, text.Title, text.Body, link, sourceId, now));
+        var notification = new Notification(patientId, category, text.Title, text.Body, link, sourceId, now);
+        db.Notifications.Add(notification);
+        await db.PlanDeliveriesAsync(notification, text, now, ct);
+        await db.AnnounceLiveAsync(notification, ct);
         return true;
     }
 }

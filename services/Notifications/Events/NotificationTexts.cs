@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Gosuslugi.Health.Contracts.Appointments;
 using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Contracts.Disputes;
 using Gosuslugi.Health.Contracts.Records;
@@ -108,6 +109,10 @@ public static class NotificationTexts
                 $"Изменился статус вашего запроса недостающих данных. {SeeDetails}"),
         };
     }
+
+    /// <summary>A reminder <paramref name="kind"/> ("24h" or "2h", <c>ReminderKinds</c>) before the appointment.</summary>
+    public static NotificationText AppointmentReminder(AppointmentBooked appointment, string kind) =>
+        Text("Напоминание о приёме", $"Приём {Date(appointment.StartsAt)}.", "Напоминание о приёме к врачу. " + SeeDetails);
 
     /// <summary>7.80 → "7,8"; 12000 → "12 000" (ru-RU).</summary>
     public static string Number(decimal value) => value.ToString("#,0.##########", Russian);

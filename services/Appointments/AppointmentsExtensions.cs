@@ -1,0 +1,23 @@
+using Gosuslugi.Health.Appointments.Booking;
+using Gosuslugi.Health.Appointments.Data;
+using Gosuslugi.Health.Appointments.Events;
+using Gosuslugi.Health.Appointments.Waitlist;
+using Gosuslugi.Health.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gosuslugi.Health.Appointments;
+
+public static class AppointmentsExtensions
+{
+    public const string DatabaseName = "appointmentsdb";
+
+    public static TBuilder AddAppointments<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddServiceDatabase<AppointmentsDb>(DatabaseName);
+        builder.AddServiceMessaging<AppointmentsDb>(bus => bus.AddIdentityConsumers());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<AppointmentBooking>();
+        builder.AddWaitlist();
+        return builder;
+    }
+}
