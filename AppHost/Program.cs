@@ -7,6 +7,8 @@ var builder = DistributedApplication.CreateBuilder(args);
 var postgres = builder.AddPostgres("postgres");
 var rabbitmq = builder.AddRabbitMQ("rabbitmq");
 var redis = builder.AddRedis("redis");
+// A real SMTP server that keeps e-mail in .data/mailbox/email instead of relaying it (shown on the dashboard).
+var smtp = builder.AddSmtp("smtp");
 
 var identity = builder.AddProject<Projects.Identity>("identity")
     .WithReference(postgres.AddDatabase("identitydb"))
@@ -30,7 +32,10 @@ var records = AddService<Projects.Records>("records");
 var immunizations = AddService<Projects.Immunizations>("immunizations");
 var prescriptions = AddService<Projects.Prescriptions>("prescriptions");
 var sickleave = AddService<Projects.SickLeave>("sickleave");
-var notifications = AddService<Projects.Notifications>("notifications");
+// SMS and push go to development providers that record what they would send in the mailbox folder (dashboard).
+var notifications = AddService<Projects.Notifications>("notifications")
+    .WithReference(smtp)
+    .WithEnvironment("Notifications__Outbox__Directory", Path.Combine(builder.DataDirectory, "mailbox"));
 var disputes = AddService<Projects.Disputes>("disputes");
 var audit = AddService<Projects.Audit>("audit");
 

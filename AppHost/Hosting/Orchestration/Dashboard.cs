@@ -31,12 +31,16 @@ internal sealed class Dashboard : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.MapGet("/api/resources", () => TypedResults.Json(host.Snapshot(), JsonOptions.Web));
-        app.MapGet("/", () => TypedResults.Content(RenderHtml(host.Snapshot()), "text/html; charset=utf-8"));
+        app.MapGet("/api/messages", () => TypedResults.Json(OutgoingMessages.Newest(host.MailboxDirectory, MessagesShown), JsonOptions.Web));
+        app.MapGet("/", () => TypedResults.Content(
+            RenderHtml(host.Snapshot(), OutgoingMessages.Newest(host.MailboxDirectory, MessagesShown)), "text/html; charset=utf-8"));
         await app.StartAsync();
         return new Dashboard(app, url);
     }
 
-    private static string RenderHtml(IEnumerable<ResourceSnapshot> resources)
+    private const int MessagesShown = 30;
+
+    private static string RenderHtml(IEnumerable<ResourceSnapshot> resources, IReadOnlyList<OutgoingMessage> messages)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
         var html = new StringBuilder("""
@@ -59,6 +63,17 @@ internal sealed class Dashboard : IAsyncDisposable
                 .Append(r.HealthDetail is null ? "" : $"<br><small>{E(r.HealthDetail)}</small>")
                 .Append("</td><td><details><summary>").Append(r.Logs.Count).Append(" lines</summary><pre>")
                 .Append(E(string.Join('\n', r.Logs))).Append("</pre></details></td></tr>\n");
+        }
+        html.Append("</table>");
+        // What the development SMS, push and e-mail providers would have sent: sign-in codes, notifications.
+        html.Append("<h2>Outgoing messages (development providers)</h2><p>JSON: <a href=\"/api/messages\">/api/messages</a>. Newest first.</p>")
+            .Append("<table><tr><th>At (UTC)</th><th>Channel</th><th>To</th><th>Subject</th><th>Text</th><th>From</th></tr>\n");
+        foreach (var m in messages)
+        {
+            html.Append("<tr><td>").Append(E(m.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)))
+                .Append("</td><td>").Append(E(m.Channel)).Append("</td><td>").Append(E(m.Destination))
+                .Append("</td><td>").Append(E(m.Subject)).Append("</td><td>").Append(E(m.Text))
+                .Append("</td><td>").Append(E(m.Source)).Append("</td></tr>\n");
         }
         html.Append("</table></body></html>");
         return html.ToString();

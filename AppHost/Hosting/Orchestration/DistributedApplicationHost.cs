@@ -31,6 +31,14 @@ public sealed class DistributedApplicationHost
     public IReadOnlyList<Resource> Resources => _builder.Resources;
     private string PidFile => Path.Combine(_options.DataDirectory, "apphost.pids");
 
+    /// <summary>
+    /// Where development providers leave what they would send: identity's codes, Notifications' SMS and push
+    /// (JSON lines), and the SMTP server's Maildir ("email"). The dashboard shows the newest of them.
+    /// </summary>
+    internal string MailboxDirectory => Path.Combine(_options.DataDirectory, "mailbox");
+
+    private string MailDirectory => Path.Combine(MailboxDirectory, "email");
+
     public void Run() => RunAsync().GetAwaiter().GetResult();
 
     public async Task RunAsync()
@@ -158,6 +166,9 @@ public sealed class DistributedApplicationHost
                 case RedisResource redis:
                     redis.RequestedPort = _options.Port(redis.RequestedPort, null, 5, 56379);
                     break;
+                case SmtpResource smtp:
+                    smtp.RequestedPort = _options.Port(smtp.RequestedPort, null, 6, 52525);
+                    break;
                 case ProjectResource project when project.Name == "gateway":
                     project.Port = _options.Port(project.RequestedPort, _options.GatewayPort, 0, 8080);
                     break;
@@ -233,6 +244,22 @@ public sealed class DistributedApplicationHost
                         state.Log = redis.Server.Log;
                         state.SetProcessIds(redis.Server.ProcessId);
                         RecordPid(redis.Server.ProcessId, "redis-server");
+                    }));
+                    break;
+                case SmtpResource smtp:
+                    starts.Add(StartServerAsync(smtp, async () =>
+                    {
+                        var options = new SmtpServerOptions
+                        {
+                            MailDirectory = MailDirectory,
+                            Port = smtp.RequestedPort!.Value,
+                            OnOutput = line => _console.Line(smtp.Name, line),
+                        };
+                        state.Endpoints = [$"smtp://127.0.0.1:{options.Port}"];
+                        smtp.Server = await SmtpServer.StartAsync(options, cancellationToken);
+                        state.Log = smtp.Server.Log;
+                        state.SetProcessIds(smtp.Server.ProcessId);
+                        RecordPid(smtp.Server.ProcessId, "aiosmtpd");
                     }));
                     break;
             }
@@ -381,6 +408,9 @@ public sealed class DistributedApplicationHost
                 case RedisResource { Server: { } server } redis:
                     redis.State.SetHealth(await server.IsHealthyAsync(cancellationToken), null);
                     break;
+                case SmtpResource { Server: { } server } smtp:
+                    smtp.State.SetHealth(await server.IsHealthyAsync(cancellationToken), null);
+                    break;
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -451,6 +481,7 @@ public sealed class DistributedApplicationHost
                 PostgresServerResource { Server: { } s } => s.StopAsync,
                 RabbitMQServerResource { Server: { } s } => s.StopAsync,
                 RedisResource { Server: { } s } => s.StopAsync,
+                SmtpResource { Server: { } s } => s.StopAsync,
                 _ => null,
             };
             if (stop is null) continue;

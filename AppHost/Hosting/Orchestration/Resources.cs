@@ -54,6 +54,14 @@ public sealed class RedisResource(string name) : Resource(name), IResourceWithCo
     public string GetConnectionString() => Server?.ConnectionString ?? throw new InvalidOperationException($"{Name} is not started.");
 }
 
+/// <summary>A development SMTP server that keeps what it receives (see <see cref="SmtpServer"/>).</summary>
+public sealed class SmtpResource(string name) : Resource(name), IResourceWithConnectionString
+{
+    public override string Type => "SMTP";
+    internal SmtpServer? Server { get; set; }
+    public string GetConnectionString() => Server?.ConnectionString ?? throw new InvalidOperationException($"{Name} is not started.");
+}
+
 public sealed class ProjectResource(string name, string projectPath, string targetPath) : Resource(name)
 {
     public override string Type => "Project";
@@ -97,6 +105,9 @@ public static class ResourceBuilderExtensions
 
     public static IResourceBuilder<RedisResource> AddRedis(this DistributedApplicationBuilder builder, string name, int? port = null) =>
         builder.AddResource(new RedisResource(name) { RequestedPort = port });
+
+    public static IResourceBuilder<SmtpResource> AddSmtp(this DistributedApplicationBuilder builder, string name, int? port = null) =>
+        builder.AddResource(new SmtpResource(name) { RequestedPort = port });
 
     public static IResourceBuilder<ProjectResource> AddProject<TProject>(this DistributedApplicationBuilder builder, string name, int? port = null)
         where TProject : IProjectMetadata =>
