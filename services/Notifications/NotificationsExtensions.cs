@@ -18,6 +18,7 @@ public static class NotificationsExtensions
         builder.AddServiceMessaging<NotificationsDb>(bus =>
         {
             bus.AddConsumer<ImmunizationRecordedConsumer>();
+            bus.AddConsumer<VaccinationDueConsumer>();
             bus.AddConsumer<MedicalRecordItemPublishedConsumer>();
             bus.AddConsumer<LabThresholdCrossedConsumer>();
             bus.AddConsumer<RecordOpenedByNewOrganizationConsumer>();

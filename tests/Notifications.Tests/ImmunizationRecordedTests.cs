@@ -1,6 +1,5 @@
 using System.Net;
 using Gosuslugi.Health.Contracts.Immunizations;
-using Gosuslugi.Health.Notifications.Domain;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -98,10 +97,9 @@ public sealed class ImmunizationRecordedTests(NotificationsApp app)
         Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("en-US");
         try
         {
-            var notification = Events.ImmunizationRecordedConsumer.Create(
-                Recorded(Guid.CreateVersion7()) with { AdministeredOn = new DateOnly(2023, 12, 1) }, DateTimeOffset.UtcNow);
-            notification.Body.ShouldEndWith("(COVID-19), 01.12.2023.");
-            notification.Category.ShouldBe(NotificationCategories.Immunization);
+            var text = Events.NotificationTexts.ImmunizationRecorded(
+                Recorded(Guid.CreateVersion7()) with { AdministeredOn = new DateOnly(2023, 12, 1) });
+            text.Body.ShouldEndWith("(COVID-19), 01.12.2023.");
         }
         finally
         {

@@ -4,7 +4,9 @@ using System.Text;
 using Gosuslugi.Health.Contracts.Appointments;
 using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Contracts.Disputes;
+using Gosuslugi.Health.Contracts.Immunizations;
 using Gosuslugi.Health.Contracts.Records;
+using Gosuslugi.Health.Notifications.Domain;
 
 namespace Gosuslugi.Health.Notifications.Events;
 
@@ -110,9 +112,170 @@ public static class NotificationTexts
         };
     }
 
+    public static NotificationText ImmunizationRecorded(ImmunizationRecorded m) =>
+        Text("Новая запись о вакцинации",
+            $"{m.OrganizationName} внесла запись о вакцинации: {m.VaccineName} ({m.Disease}), " +
+            $"{m.AdministeredOn.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)}.",
+            $"В вашей медицинской карте новая запись о вакцинации. {SeeDetails}");
+
+    public static NotificationText VaccinationDue(VaccinationDue m)
+    {
+        var vaccine = string.IsNullOrWhiteSpace(m.VaccineName) ? "" : $", вакцина «{m.VaccineName.Trim()}»";
+        return Text("Пора сделать прививку",
+            $"Пора сделать прививку: {m.Disease}{vaccine}. Рекомендуемый срок — {LongDate(m.DueOn)} " +
+            "Запишитесь на вакцинацию в свою поликлинику.",
+            // The disease stays out: some vaccinations tell more about a person than they would share by SMS.
+            $"Пора сделать прививку по календарю вакцинации. {SeeDetails}");
+    }
+
+    /// <summary>A booking confirmed, or (with <see cref="Contracts.Appointments.AppointmentBooked.PreviousStartsAt"/>) a move.</summary>
+    public static NotificationText AppointmentBooked(AppointmentBooked m)
+    {
+        var when = DateAndTimeLong(m.StartsAt);
+        var visit = m.Telemedicine ? "онлайн-консультацию с врачом" : "приём к врачу";
+        var details = AppointmentDetails(m.Specialty, m.DoctorName, m.OrganizationName, m.Telemedicine, m.Address);
+        if (m.PreviousStartsAt is { } previous)
+        {
+            var byOrganization = m.ChangedBy == AppointmentChangedBy.Organization;
+            var reason = byOrganization && !string.IsNullOrWhiteSpace(m.Reason) ? $" Причина: {m.Reason.Trim()}." : "";
+            var who = byOrganization ? $"Организация «{m.OrganizationName}» перенесла вашу запись" : "Ваша запись перенесена";
+            return Text(byOrganization ? "Организация перенесла вашу запись" : "Запись перенесена",
+                $"{who} на {visit} с {DateAndTimeLong(previous)} на {when} (московское время).{reason} {details}",
+                (byOrganization ? "Организация перенесла вашу запись" : "Ваша запись перенесена") +
+                $" на {visit}: новое время — {when} (мск). {SeeDetails}");
+        }
+
+        return Text(m.Telemedicine ? "Вы записаны на онлайн-консультацию" : "Вы записаны на приём",
+            $"Вы записаны на {visit} {when} (московское время). {details}",
+            $"Вы записаны на {visit} {when} (мск). {SeeDetails}");
+    }
+
+    public static NotificationText AppointmentCancelled(AppointmentCancelled m)
+    {
+        var when = m.StartsAt is { } startsAt ? $" на {DateAndTimeLong(startsAt)}" : "";
+        var doctor = string.Join(", ", new[] { m.Specialty, m.DoctorName }.Where(s => !string.IsNullOrWhiteSpace(s)));
+        var doctorPart = doctor.Length > 0 ? $" ({doctor})" : "";
+        if (m.CancelledBy == AppointmentChangedBy.Organization)
+        {
+            var organization = string.IsNullOrWhiteSpace(m.OrganizationName) ? "Медицинская организация" : $"Организация «{m.OrganizationName}»";
+            var reason = string.IsNullOrWhiteSpace(m.Reason) ? "" : $" Причина: {m.Reason.Trim()}.";
+            return Text("Организация отменила вашу запись",
+                $"{organization} отменила вашу запись к врачу{doctorPart}{when}.{reason} Вы можете записаться на другое время в приложении.",
+                $"Организация отменила вашу запись к врачу{when}. {SeeDetails}");
+        }
+
+        var at = string.IsNullOrWhiteSpace(m.OrganizationName) ? "" : $" в «{m.OrganizationName}»";
+        return Text("Запись отменена",
+            $"Ваша запись к врачу{doctorPart}{at}{when} отменена.",
+            $"Ваша запись к врачу{when} отменена. {SeeDetails}");
+    }
+
+    public static NotificationText WaitlistSlotOffered(WaitlistSlotOffered m)
+    {
+        var visit = m.Telemedicine ? "онлайн-консультации" : "приёма";
+        var until = DateAndTimeLong(m.ExpiresAt);
+        return Text("Освободилось более раннее время",
+            $"Для вас освободилось время {visit}: {DateAndTimeLong(m.StartsAt)} (московское время), врач: {m.Specialty}, " +
+            $"{m.DoctorName}, организация «{m.OrganizationName}». Время закреплено за вами до {until} — подтвердите " +
+            "запись в приложении, иначе оно перейдёт следующему в очереди.",
+            $"Для вас освободилось более раннее время {visit} — {DateAndTimeLong(m.StartsAt)} (мск). " +
+            $"Подтвердите запись до {until} в личном кабинете «Моё здоровье».");
+    }
+
+    public static NotificationText PatientAttached(PatientAttached m) =>
+        Text("Вы прикреплены к поликлинике",
+            $"С {LongDate(m.AttachedOn)} вы прикреплены к организации «{m.OrganizationName}». " +
+            "Записываться к врачам теперь можно туда.",
+            $"Изменилось ваше прикрепление к поликлинике. {SeeDetails}");
+
+    public static NotificationText PatientDetached(PatientDetached m) =>
+        // The event names no organization: the feed says which polyclinic the patient is attached to now.
+        Text("Прикрепление к поликлинике завершено",
+            $"Ваше прикрепление к поликлинике завершено {LongDate(m.DetachedOn)} Если вы уже прикрепились к другой " +
+            "поликлинике, ничего делать не нужно; иначе подайте заявление о прикреплении в приложении.",
+            $"Изменилось ваше прикрепление к поликлинике. {SeeDetails}");
+
+    public static NotificationText AttachmentRequestStatusChanged(AttachmentRequestStatusChanged m)
+    {
+        var answer = string.IsNullOrWhiteSpace(m.Answer) ? "" : $" Ответ организации: {m.Answer.Trim()}";
+        return m.Status switch
+        {
+            AttachmentRequestStatuses.Submitted => Text("Заявление о прикреплении отправлено",
+                $"Ваше заявление о прикреплении к организации «{m.OrganizationName}» отправлено. " +
+                "Организация рассмотрит его и сообщит о решении.",
+                $"Ваше заявление о прикреплении к поликлинике отправлено. {SeeDetails}"),
+            AttachmentRequestStatuses.Approved => Text("Заявление о прикреплении одобрено",
+                $"Организация «{m.OrganizationName}» одобрила ваше заявление о прикреплении.{answer}",
+                $"Ваше заявление о прикреплении к поликлинике одобрено. {SeeDetails}"),
+            AttachmentRequestStatuses.Refused => Text("Отказ в прикреплении",
+                $"Организация «{m.OrganizationName}» отказала в прикреплении.{answer}",
+                $"По вашему заявлению о прикреплении к поликлинике получен ответ. {SeeDetails}"),
+            AttachmentRequestStatuses.Withdrawn => Text("Заявление о прикреплении отозвано",
+                $"Ваше заявление о прикреплении к организации «{m.OrganizationName}» отозвано.",
+                $"Ваше заявление о прикреплении к поликлинике отозвано. {SeeDetails}"),
+            _ => Text("Изменился статус заявления о прикреплении",
+                $"Изменился статус вашего заявления о прикреплении к организации «{m.OrganizationName}».{answer}",
+                $"Изменился статус вашего заявления о прикреплении к поликлинике. {SeeDetails}"),
+        };
+    }
+
     /// <summary>A reminder <paramref name="kind"/> ("24h" or "2h", <c>ReminderKinds</c>) before the appointment.</summary>
-    public static NotificationText AppointmentReminder(AppointmentBooked appointment, string kind) =>
-        Text("Напоминание о приёме", $"Приём {Date(appointment.StartsAt)}.", "Напоминание о приёме к врачу. " + SeeDetails);
+    public static NotificationText AppointmentReminder(AppointmentBooked appointment, string kind)
+    {
+        var soon = kind == ReminderKinds.TwoHoursBefore ? "через 2 часа" : "завтра";
+        var when = kind == ReminderKinds.TwoHoursBefore ? $"в {Time(appointment.StartsAt)}" : DateAndTimeLong(appointment.StartsAt);
+        var visit = appointment.Telemedicine ? "онлайн-консультация с врачом" : "приём у врача";
+        var details = AppointmentDetails(appointment.Specialty, appointment.DoctorName, appointment.OrganizationName,
+            appointment.Telemedicine, appointment.Address);
+        return Text(appointment.Telemedicine ? $"Напоминание: онлайн-консультация {soon}" : $"Напоминание: приём {soon}",
+            $"Напоминаем: {soon}, {when} (московское время), {visit}. {details}",
+            $"Напоминаем: {soon}, {when} (мск), у вас {visit}. " +
+            (appointment.Telemedicine ? "Подключиться можно в личном кабинете «Моё здоровье»." : SeeDetails));
+    }
+
+    /// <summary>A sign-in from a device the account has not used before.</summary>
+    public static NotificationText SignInFromNewDevice(DateTimeOffset at, string? userAgent, string? ipAddress)
+    {
+        var device = string.IsNullOrWhiteSpace(userAgent) ? "" : $" Устройство: {Limit(userAgent.Trim(), 200)}.";
+        var address = string.IsNullOrWhiteSpace(ipAddress) ? "" : $" IP-адрес: {ipAddress.Trim()}.";
+        return Text("Вход с нового устройства",
+            $"{DateAndTimeLong(at)} (московское время) выполнен вход в вашу учётную запись с нового устройства.{device}{address} " +
+            "Если это были не вы, смените пароль и завершите другие сеансы в настройках безопасности.",
+            $"Вход в вашу учётную запись «Моё здоровье» с нового устройства {DateAndTimeLong(at)} (мск). " +
+            "Если это были не вы, смените пароль.");
+    }
+
+    /// <summary>Sign-in locked after too many failed attempts, until <paramref name="until"/> when known.</summary>
+    public static NotificationText LockedOut(DateTimeOffset at, DateTimeOffset? until)
+    {
+        var till = until is { } u ? $" до {DateAndTimeLong(u)} (московское время)" : "";
+        var tillShort = until is { } v ? $" до {DateAndTimeLong(v)} (мск)" : "";
+        return Text("Вход в учётную запись временно заблокирован",
+            $"{DateAndTimeLong(at)} (московское время) после нескольких неудачных попыток входа вход в вашу учётную запись " +
+            $"заблокирован{till}. Если это были не вы, после разблокировки смените пароль.",
+            $"Вход в вашу учётную запись «Моё здоровье» временно заблокирован{tillShort} после неудачных попыток входа. " +
+            "Если это были не вы, смените пароль.");
+    }
+
+    /// <summary>"12 декабря 2026 г. в 09:20": the instant in Moscow time.</summary>
+    public static string DateAndTimeLong(DateTimeOffset at) =>
+        at.ToOffset(MoscowOffset).ToString("d MMMM yyyy 'г. в' HH:mm", Russian);
+
+    /// <summary>"12 декабря 2026 г."</summary>
+    public static string LongDate(DateOnly date) => date.ToString("d MMMM yyyy 'г.'", Russian);
+
+    /// <summary>"09:20" in Moscow time.</summary>
+    public static string Time(DateTimeOffset at) => at.ToOffset(MoscowOffset).ToString("HH:mm", Russian);
+
+    /// <summary>The feed's (not the SMS's) description of a visit: doctor, organization, where. Never the join link.</summary>
+    private static string AppointmentDetails(string specialty, string doctorName, string organizationName, bool telemedicine,
+        string? address)
+    {
+        var where = telemedicine
+            ? "Консультация проходит онлайн: ссылка для подключения — на странице записи в приложении."
+            : string.IsNullOrWhiteSpace(address) ? "" : $"Адрес: {address.Trim()}.";
+        return $"Врач: {specialty}, {doctorName}. Организация «{organizationName}». {where}";
+    }
 
     /// <summary>7.80 → "7,8"; 12000 → "12 000" (ru-RU).</summary>
     public static string Number(decimal value) => value.ToString("#,0.##########", Russian);
