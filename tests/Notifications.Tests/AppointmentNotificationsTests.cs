@@ -155,7 +155,7 @@ public sealed class AppointmentNotificationsTests(NotificationsApp app)
         await app.Bus.Publish(new PatientAttached(Guid.CreateVersion7(), patientId, Guid.CreateVersion7(),
             "ГБУЗ «Городская поликлиника № 3»", new DateOnly(2026, 12, 1), DateTimeOffset.UtcNow));
         await app.Bus.Publish(new PatientDetached(Guid.CreateVersion7(), patientId, Guid.CreateVersion7(),
-            new DateOnly(2026, 11, 30), DateTimeOffset.UtcNow));
+            new DateOnly(2026, 11, 30), DateTimeOffset.UtcNow, "ГБУЗ «Городская поликлиника № 2»"));
 
         using var client = app.PatientClient(patientId);
         var attached = await client.WaitForItemAsync("attachment", i => i["title"]!.GetValue<string>() == "Вы прикреплены к поликлинике");
@@ -163,7 +163,7 @@ public sealed class AppointmentNotificationsTests(NotificationsApp app)
             "С 1 декабря 2026 г. вы прикреплены к организации «ГБУЗ «Городская поликлиника № 3»». Записываться к врачам теперь можно туда.");
         attached["link"]!.GetValue<string>().ShouldBe("/api/v1/appointments/attachment");
         var detached = await client.WaitForItemAsync("attachment", i => i["title"]!.GetValue<string>() == "Прикрепление к поликлинике завершено");
-        detached["body"]!.GetValue<string>().ShouldStartWith("Ваше прикрепление к поликлинике завершено 30 ноября 2026 г. Если вы уже прикрепились");
+        detached["body"]!.GetValue<string>().ShouldStartWith("Ваше прикрепление к организации «ГБУЗ «Городская поликлиника № 2»» завершено 30 ноября 2026 г. Если вы уже прикрепились");
     }
 
     [Fact]

@@ -18,7 +18,8 @@ public sealed record PatientDetached(
     Guid PatientId,
     Guid OrganizationId,
     DateOnly DetachedOn,
-    DateTimeOffset OccurredAt) : IPatientEvent;
+    DateTimeOffset OccurredAt,
+    string? OrganizationName = null) : IPatientEvent;
 
 /// <summary>
 /// An appointment was booked, or moved (same id, new time: <paramref name="PreviousStartsAt"/> is set). Carries what a

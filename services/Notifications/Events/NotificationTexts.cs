@@ -189,9 +189,9 @@ public static class NotificationTexts
             $"Изменилось ваше прикрепление к поликлинике. {SeeDetails}");
 
     public static NotificationText PatientDetached(PatientDetached m) =>
-        // The event names no organization: the feed says which polyclinic the patient is attached to now.
+        // Older events name no organization.
         Text("Прикрепление к поликлинике завершено",
-            $"Ваше прикрепление к поликлинике завершено {LongDate(m.DetachedOn)} Если вы уже прикрепились к другой " +
+            $"Ваше прикрепление к {(m.OrganizationName is { Length: > 0 } name ? $"организации «{name}»" : "поликлинике")} завершено {LongDate(m.DetachedOn)} Если вы уже прикрепились к другой " +
             "поликлинике, ничего делать не нужно; иначе подайте заявление о прикреплении в приложении.",
             $"Изменилось ваше прикрепление к поликлинике. {SeeDetails}");
 
