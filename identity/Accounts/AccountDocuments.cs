@@ -137,6 +137,8 @@ public sealed class AccountDocuments(IdentityDb db, SecurityEvents securityEvent
                 ["reason"] = "documents",
             });
         }
+        // Booking a doctor needs a policy in force: Appointments keeps a copy of its dates.
+        if (changed.Contains("omsPolicy")) db.AddOmsPolicyChanged(user, now);
         // Services that receive data by SNILS learn it (or its correction) from the event they already consume.
         if (user.Snils is not null && user.Snils != snilsBefore)
         {

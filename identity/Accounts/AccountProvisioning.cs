@@ -39,16 +39,28 @@ public sealed class AccountProvisioning(
     /// <summary>
     /// A patient account as if identity had been verified in person: level confirmed and consent to personal data
     /// processing given, so that demo and test patients see their medical data. <see cref="PatientRegistered"/>,
-    /// <see cref="AccountLevelChanged"/> and <see cref="PersonalDataConsentChanged"/> are committed with it through the outbox.
+    /// <see cref="AccountLevelChanged"/>, <see cref="PersonalDataConsentChanged"/>, <see cref="ContactDetailsChanged"/>
+    /// and, with a policy, <see cref="OmsPolicyChanged"/> are committed with it through the outbox.
     /// </summary>
     /// <param name="phone">A confirmed phone number (any usual spelling); a random unused +79XXXXXXXXX when null.</param>
     /// <param name="email">A confirmed e-mail address; <c>{userName}@example.test</c> when null.</param>
+    /// <param name="omsPolicy">The OMS policy (number, insurer, dates), as if the person had entered it; none when null.</param>
     public async Task<HealthUser> CreatePatientAsync(string userName, string password, PersonName name, string snils,
-        DateOnly birthDate, CancellationToken ct = default, string? phone = null, string? email = null)
+        DateOnly birthDate, CancellationToken ct = default, string? phone = null, string? email = null, OmsPolicyInput? omsPolicy = null)
     {
         if (!Snils.TryNormalize(snils, out var normalized)) throw new ArgumentException("Invalid SNILS.", nameof(snils));
+        string? omsNumber = null;
+        if (omsPolicy is not null && !OmsPolicy.TryNormalize(omsPolicy.Number, out omsNumber))
+            throw new ArgumentException("Invalid OMS policy number.", nameof(omsPolicy));
         return await CreateUserAsync(userName, password, HealthRoles.Patient, phone, email, ct, user =>
         {
+            if (omsNumber is not null)
+            {
+                user.OmsPolicyNumber = omsNumber;
+                user.OmsInsurer = omsPolicy!.Insurer;
+                user.OmsValidFrom = omsPolicy.ValidFrom;
+                user.OmsValidTo = omsPolicy.ValidTo;
+            }
             user.Snils = normalized;
             user.BirthDate = birthDate;
             user.Level = AccountLevel.Confirmed;
@@ -66,6 +78,7 @@ public sealed class AccountProvisioning(
                 GivenAt = user.CreatedAt,
             });
             db.AddOutboxEvent(new PersonalDataConsentChanged(user.Id, true, PersonalDataConsentText.CurrentVersion, user.CreatedAt));
+            db.AddOmsPolicyChanged(user, user.CreatedAt);
         });
     }
 
@@ -177,11 +190,10 @@ public sealed class AccountProvisioning(
             fill(user);
             Check(await users.CreateAsync(user, password), $"user {userName}");
             Check(await users.AddToRoleAsync(user, role), $"role of {userName}");
-            if (beforeCommit is not null)
-            {
-                beforeCommit(user);
-                await db.SaveChangesAsync(ct);
-            }
+            // Notifications learns where to write to this person from the start.
+            db.AddContactDetailsChanged(user, user.CreatedAt);
+            beforeCommit?.Invoke(user);
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             logger.LogInformation("Created {Role} account {UserId}", role, user.Id);
             return user;

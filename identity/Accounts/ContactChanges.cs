@@ -128,6 +128,8 @@ public sealed class ContactChanges(
                 user.EmailConfirmed = true;
             }
             user.SecurityStamp = Guid.NewGuid().ToString("N");
+            // Saved by UpdateAsync with the contact itself: Notifications writes to the new one from now on.
+            db.AddContactDetailsChanged(user, time.GetUtcNow());
             securityEvents.Add(SecurityEventKinds.ContactChanged, user.Id,
                 details: new Dictionary<string, string> { ["channel"] = ContactMessenger.ChannelName(channel) });
             var updated = await users.UpdateAsync(user);

@@ -216,6 +216,8 @@ public sealed partial class Registrations(
         Check(await users.CreateAsync(user));
         Check(await users.AddToRoleAsync(user, HealthRoles.Patient));
         consents.Add(user.Id, pending.ConsentVersion, now, pending.IpAddress);
+        // Both contacts were confirmed by their codes.
+        db.AddContactDetailsChanged(user, now);
         securityEvents.Add(SecurityEventKinds.AccountRegistered, user.Id,
             details: new Dictionary<string, string> { ["level"] = AccountClaims.LevelValue(user.Level) });
         await db.SaveChangesAsync(ct);

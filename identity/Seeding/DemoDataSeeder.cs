@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Gosuslugi.Health.Identity.Accounts;
 using Gosuslugi.Health.Identity.Data;
@@ -15,7 +16,9 @@ namespace Gosuslugi.Health.Identity.Seeding;
 /// tests call it (from the test host's services) to get accounts of their own: every call creates new
 /// people and a new medical organization, and usernames that are taken get a random suffix.
 /// Everyone gets a confirmed phone and e-mail (sign-in codes go there) and, except the other patient, who signs in
-/// with an SMS code, an authenticator app (TOTP) whose secret is in the file.
+/// with an SMS code, an authenticator app (TOTP) whose secret is in the file. Patients also get an OMS policy in force
+/// (from some years ago, no end), so that they can book a doctor; the events that tell other services (PatientRegistered,
+/// ContactDetailsChanged, OmsPolicyChanged, ...) are committed with each account, once.
 /// </summary>
 public sealed class DemoDataSeeder(
     AccountProvisioning accounts,
@@ -26,6 +29,12 @@ public sealed class DemoDataSeeder(
     IOptions<TokenServiceOptions> options)
 {
     public const string PublicClientId = "gosuslugi-web";
+
+    /// <summary>The insurer of demo patients' OMS policies.</summary>
+    public const string DemoInsurer = "АО «Страховая компания «СОГАЗ-Мед»";
+
+    /// <summary>How many years before now demo patients' OMS policies start.</summary>
+    public const int OmsPolicyYears = 5;
 
     private static readonly PersonName[] PatientNames =
     [
@@ -55,8 +64,8 @@ public sealed class DemoDataSeeder(
     }
 
     /// <summary>
-    /// A new patient with a valid, unused SNILS and an authenticator app (TOTP) by default; a <c>PatientRegistered</c>
-    /// event goes to the outbox.
+    /// A new patient with a valid, unused SNILS, an OMS policy and an authenticator app (TOTP) by default;
+    /// <c>PatientRegistered</c>, <c>ContactDetailsChanged</c> and <c>OmsPolicyChanged</c> events go to the outbox.
     /// </summary>
     public async Task<DemoPatient> CreatePatientAsync(CancellationToken ct = default, bool withAuthenticatorApp = true) =>
         await CreatePatientAsync("patient", PatientNames[RandomNumberGenerator.GetInt32(PatientNames.Length)],
@@ -121,8 +130,19 @@ public sealed class DemoDataSeeder(
         do snils = Snils.Generate();
         while (await db.Users.AnyAsync(u => u.Snils == snils, ct));
 
+        string omsNumber;
+        do omsNumber = "7" + RandomNumberGenerator.GetInt32(0, 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture)
+                           + RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        while (await db.Users.AnyAsync(u => u.OmsPolicyNumber == omsNumber, ct));
+        // In force since some years ago (not before birth, as a newborn's policy is issued then), with no end: a single-format policy.
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var validFrom = new DateOnly(today.Year - OmsPolicyYears, 1, 1);
+        if (validFrom < birthDate) validFrom = birthDate;
+        var omsPolicy = new OmsPolicyInput(omsNumber, DemoInsurer, validFrom, ValidTo: null);
+
         var password = NewPassword();
-        var user = await accounts.CreatePatientAsync(await FreeUserNameAsync(userName), password, name, snils, birthDate, ct);
+        var user = await accounts.CreatePatientAsync(await FreeUserNameAsync(userName), password, name, snils, birthDate, ct,
+            omsPolicy: omsPolicy);
         var totpSecret = withAuthenticatorApp ? await AddAuthenticatorAppAsync(user, ct) : null;
         return new DemoPatient(user.UserName!, password, snils)
         {

@@ -86,6 +86,19 @@ public sealed class SessionStore(
         return session;
     }
 
+    /// <summary>
+    /// Whether the person has signed in before from this request's browser and address: an earlier session (ended or
+    /// not) with the same User-Agent and IP address. Both can be forged or change, so this only tells a familiar
+    /// device from a new one for a notice, never lets anyone skip a step.
+    /// </summary>
+    public Task<bool> SignedInFromHereBeforeAsync(Guid userId, CancellationToken ct)
+    {
+        var request = http.HttpContext;
+        var ipAddress = Truncate(request?.Connection.RemoteIpAddress?.ToString(), MaxIpAddressLength);
+        var userAgent = Truncate(request?.Request.Headers.UserAgent.ToString(), MaxUserAgentLength);
+        return db.Sessions.AsNoTracking().AnyAsync(s => s.UserId == userId && s.IpAddress == ipAddress && s.UserAgent == userAgent, ct);
+    }
+
     /// <summary>The session, when it exists, has not ended and is not idle past <see cref="IdleCutoff"/>.</summary>
     public Task<UserSession?> FindActiveAsync(Guid sessionId, CancellationToken ct)
     {

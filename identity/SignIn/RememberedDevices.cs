@@ -44,6 +44,18 @@ public sealed class RememberedDevices(
         return device;
     }
 
+    /// <summary>
+    /// Whether this browser holds the token of a device the person remembered here and did not forget (expired ones
+    /// count: the browser is theirs all the same). A forgotten device is not familiar: it may be the lost one.
+    /// </summary>
+    public async Task<bool> WasRememberedAsync(HttpContext context, Guid userId, CancellationToken ct)
+    {
+        var hashes = Tokens(context).Select(SecretHasher.HashToken).ToList();
+        if (hashes.Count == 0) return false;
+        return await db.RememberedDevices.AsNoTracking()
+            .AnyAsync(d => d.UserId == userId && hashes.Contains(d.TokenHash) && d.RevokedAt == null, ct);
+    }
+
     /// <summary>Remembers this browser for the person; the row and <see cref="SecurityEventKinds.DeviceRemembered"/> are saved together.</summary>
     public async Task<RememberedDevice> RememberAsync(HttpContext context, HealthUser user, string? clientId, CancellationToken ct)
     {

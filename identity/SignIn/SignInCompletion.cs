@@ -26,19 +26,31 @@ public sealed class SignInCompletion(
     TimeProvider time,
     ILogger<SignInCompletion> logger)
 {
+    /// <summary>The detail of <see cref="SecurityEventKinds.SignInSucceeded"/> ("true") when the device is new to the account.</summary>
+    public const string NewDeviceDetail = "newDevice";
+
     /// <param name="how">What proved the second factor for the audit: totp, sms, email, passkey or remembered_device.</param>
     public async Task<SeeOtherHttpResult> CompleteAsync(HttpContext context, AuthorizationRequest request, HealthUser user,
         IReadOnlyList<string> amr, string how, bool rememberDevice, CancellationToken ct)
     {
         var clientId = request.Client.ClientId;
         await lockout.ResetAsync(user, ct);
+        // Asked before this sign-in leaves its own traces (a remembered device, a session).
+        var newDevice = await IsNewDeviceAsync(context, user, how, ct);
         if (rememberDevice) await devices.RememberAsync(context, user, clientId, ct);
 
-        events.Add(SecurityEventKinds.SignInSucceeded, user.Id, SecurityEvents.Success, new Dictionary<string, string>
+        var details = new Dictionary<string, string>
         {
             ["amr"] = string.Join(' ', amr),
             ["factor"] = how,
-        }, clientId: clientId);
+        };
+        // Notifications tells the person about a sign-in from a device they have not used, where a thief's sign-in shows.
+        if (newDevice)
+        {
+            details[NewDeviceDetail] = "true";
+            details["device"] = Sessions.DeviceNames.Describe(context.Request.Headers.UserAgent.ToString());
+        }
+        events.Add(SecurityEventKinds.SignInSucceeded, user.Id, SecurityEvents.Success, details, clientId: clientId);
         // Saves the event with the session.
         var session = await sessions.StartAsync(user, clientId, amr, ct);
 
@@ -51,4 +63,18 @@ public sealed class SignInCompletion(
         var code = await requests.IssueCodeAsync(request, user.Id, session.Id, now, ct);
         return new SeeOtherHttpResult(requests.RedirectWithCode(request, code));
     }
+
+    /// <summary>
+    /// New: the browser proves no remembered device of this account, and no earlier sign-in of the account came from the
+    /// same browser (User-Agent) and address. The most honest signal there is without fingerprinting the browser; a
+    /// new address alone (the same laptop in a café) also counts as new, which errs on the side of telling the person.
+    /// </summary>
+    private async Task<bool> IsNewDeviceAsync(HttpContext context, HealthUser user, string how, CancellationToken ct)
+    {
+        if (how == RememberedDeviceFactor) return false;
+        if (await devices.WasRememberedAsync(context, user.Id, ct)) return false;
+        return !await sessions.SignedInFromHereBeforeAsync(user.Id, ct);
+    }
+
+    private const string RememberedDeviceFactor = "remembered_device";
 }
