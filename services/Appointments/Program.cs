@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapOrganizationReferenceApi();
+app.MapReferenceCatalogApi();
 app.MapSlotSearchApi();
 app.MapDoctorDayApi();
 app.MapBookingApi();
