@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.Immunizations.Events;
+using Gosuslugi.Health.Immunizations.Plans;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Consents;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,11 @@ public static class ImmunizationsExtensions
             bus.AddAccessRestrictionsConsumer<ImmunizationsDb>(builder);
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<VaccinationDueOptions>().BindConfiguration(VaccinationDueOptions.Section)
+            .Validate(o => o.LeadDays >= 0 && o.BatchSize > 0 && o.Interval > TimeSpan.Zero,
+                "Immunizations:VaccinationDue needs LeadDays >= 0, BatchSize > 0 and a positive Interval.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<VaccinationDueSweeper>();
         return builder;
     }
 }

@@ -4,6 +4,7 @@ using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Contracts.Immunizations;
 using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.Immunizations.Domain;
+using Gosuslugi.Health.Immunizations.Plans;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
@@ -113,6 +114,8 @@ public static class ImmunizationsApi
         // The organization wrote into the patient's record: Audit learns it with the same commit.
         services.Db.AddAccessEvent(http, immunization.PatientId, RecordSections.Immunizations, AccessActions.Create,
             CreatePurpose, immunization.Id);
+        // The plan item this vaccination fulfils is done in the same commit, so its reminder can no longer go out.
+        await PlanFulfilment.MarkFulfilledByAsync(services.Db, immunization, now, ct);
 
         try
         {

@@ -28,7 +28,7 @@ public static partial class RecordImmunizationValidator
     private static readonly DateOnly EarliestDate = new(1900, 1, 1);
 
     [GeneratedRegex("^(V[1-9]|R[1-9]?|RV[1-9]?)$")]
-    private static partial Regex StagePattern();
+    internal static partial Regex StagePattern();
 
     /// <param name="latestDate">
     /// The latest date that is not in the future anywhere in the country (see <see cref="LatestAllowedDate"/>).

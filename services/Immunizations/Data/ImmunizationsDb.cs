@@ -11,6 +11,8 @@ public sealed class ImmunizationsDb(DbContextOptions<ImmunizationsDb> options) :
 
     public DbSet<KnownPatient> KnownPatients => Set<KnownPatient>();
 
+    public DbSet<VaccinationPlan> VaccinationPlans => Set<VaccinationPlan>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
@@ -46,6 +48,28 @@ public sealed class ImmunizationsDb(DbContextOptions<ImmunizationsDb> options) :
             immunization.HasIndex(i => new { i.PatientId, i.AdministeredOn });
             // PostgreSQL treats NULLs as distinct, so records sent without an external id never collide.
             immunization.HasIndex(i => new { i.OrganizationId, i.ExternalId }).IsUnique();
+        });
+
+        modelBuilder.Entity<VaccinationPlan>(plan =>
+        {
+            plan.ToTable("vaccination_plans");
+            plan.HasKey(p => p.Id);
+            plan.Property(p => p.Id).ValueGeneratedNever();
+            plan.Property(p => p.OrganizationName).HasMaxLength(ImmunizationLimits.OrganizationName).IsRequired();
+            plan.Property(p => p.ExternalId).HasMaxLength(ImmunizationLimits.ExternalId).IsRequired();
+            plan.Property(p => p.Disease).HasMaxLength(ImmunizationLimits.Disease).IsRequired();
+            plan.Property(p => p.VaccineName).HasMaxLength(ImmunizationLimits.VaccineName);
+            plan.Property(p => p.Stage).HasMaxLength(ImmunizationLimits.Stage);
+            plan.Ignore(p => p.IsOpen);
+
+            // The organization's upserts and cancellations find the item by its own id.
+            plan.HasIndex(p => new { p.OrganizationId, p.ExternalId }).IsUnique();
+            // The patient's plan, soonest first, and the recording's search for the item it fulfils.
+            plan.HasIndex(p => new { p.PatientId, p.DueOn });
+            // The reminder sweep reads only the items still waiting for their reminder, by due date.
+            plan.HasIndex(p => p.DueOn)
+                .HasDatabaseName("IX_vaccination_plans_DueOn_awaiting_reminder")
+                .HasFilter("\"NotifiedAt\" IS NULL AND \"DoneAt\" IS NULL AND \"CancelledAt\" IS NULL");
         });
     }
 }

@@ -120,6 +120,75 @@ namespace Gosuslugi.Health.Immunizations.Data.Migrations
                     b.ToTable("known_patients", (string)null);
                 });
 
+            modelBuilder.Entity("Gosuslugi.Health.Immunizations.Domain.VaccinationPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Disease")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DoneByImmunizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("NotifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("OrganizationName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("VaccineName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueOn")
+                        .HasDatabaseName("IX_vaccination_plans_DueOn_awaiting_reminder")
+                        .HasFilter("\"NotifiedAt\" IS NULL AND \"DoneAt\" IS NULL AND \"CancelledAt\" IS NULL");
+
+                    b.HasIndex("OrganizationId", "ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("PatientId", "DueOn");
+
+                    b.ToTable("vaccination_plans", (string)null);
+                });
+
             modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Consents.PatientAccessRestriction", b =>
                 {
                     b.Property<Guid>("RestrictionId")
