@@ -9,12 +9,17 @@
 #       one patient with 5,000 lab results over 10 years published as FHIR through the gateway (ingestion rate), then
 #       with the patient's token through the gateway: history first page and a deep page by cursor, a 10-year trend
 #       of one analyte (1,000 points), a PDF export of a period with 1,000 results
+#   bench/run.sh appointments [--concurrency 8] [--duration 20] [--warmup 5]
+#       the demo organization publishes ten doctors' schedules; the demo patient books distinct slots (bookings/s),
+#       then 500 booking attempts race for one slot (outcome counts)
+#   bench/run.sh livefeed [--events-per-second 100] [--duration 20] [--warmup 5]
+#       events published on RabbitMQ at a fixed rate; the delay until each appears in the patient's live feed (SSE)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scenario=${1:-immunizations}
 [[ $# -gt 0 ]] && shift
-case "$scenario" in immunizations|signin|records) ;; *) echo "unknown scenario: $scenario (immunizations|signin|records)" >&2; exit 2 ;; esac
+case "$scenario" in immunizations|signin|records|appointments|livefeed) ;; *) echo "unknown scenario: $scenario (immunizations|signin|records|appointments|livefeed)" >&2; exit 2 ;; esac
 
 bench_users=1500
 args=()

@@ -16,6 +16,8 @@ var demo = JsonDocument.Parse(await File.ReadAllTextAsync(options.DemoFile)).Roo
 var gateway = new Uri(demo.GetProperty("gateway").GetString()!.TrimEnd('/') + "/");
 if (options.Scenario == "signin") return await SignInBench.RunAsync(options, gateway, demo);
 if (options.Scenario == "records") return await RecordsBench.RunAsync(options, gateway, demo);
+if (options.Scenario == "appointments") return await AppointmentsBench.RunAsync(options, gateway, demo);
+if (options.Scenario == "livefeed") return await LiveFeedBench.RunAsync(options, gateway, demo, resources);
 var immunizationsUrl = resources["immunizations"];
 
 using var oidc = new OidcClient(gateway);
@@ -65,7 +67,8 @@ if (options.ReportFile is { } file)
 return rounds.Sum(r => r.Direct.Failures + r.Proxied.Failures) == 0 ? 0 : 1;
 
 public sealed record BenchOptions(string Scenario, string DemoFile, Uri Dashboard, int Concurrency, TimeSpan WarmUp, TimeSpan Duration,
-    int Vaccinations, int Rounds, string? ReportFile, string? BenchUsersFile, int Results, int IngestParallel, int ExportConcurrency)
+    int Vaccinations, int Rounds, string? ReportFile, string? BenchUsersFile, int Results, int IngestParallel, int ExportConcurrency,
+    int EventsPerSecond)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -80,7 +83,7 @@ public sealed record BenchOptions(string Scenario, string DemoFile, Uri Dashboar
             Arg("--demo", ".data/demo.json"),
             new Uri(Arg("--dashboard", "http://127.0.0.1:18888").TrimEnd('/') + "/"),
             // Records' reads do more work per request: fewer connections keep the latency from being mostly queueing.
-            int.Parse(Arg("--concurrency", scenario == "records" ? "8" : "32"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--concurrency", scenario is "records" or "appointments" ? "8" : "32"), CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture)),
             TimeSpan.FromSeconds(int.Parse(Arg("--duration", "20"), CultureInfo.InvariantCulture)),
             int.Parse(Arg("--vaccinations", "20"), CultureInfo.InvariantCulture),
@@ -89,6 +92,7 @@ public sealed record BenchOptions(string Scenario, string DemoFile, Uri Dashboar
             Arg("--bench-users", "") is { Length: > 0 } users ? users : null,
             int.Parse(Arg("--results", "5000"), CultureInfo.InvariantCulture),
             int.Parse(Arg("--ingest-parallel", "8"), CultureInfo.InvariantCulture),
-            int.Parse(Arg("--export-concurrency", "2"), CultureInfo.InvariantCulture));
+            int.Parse(Arg("--export-concurrency", "2"), CultureInfo.InvariantCulture),
+            int.Parse(Arg("--events-per-second", "100"), CultureInfo.InvariantCulture));
     }
 }

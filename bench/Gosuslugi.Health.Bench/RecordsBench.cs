@@ -22,7 +22,7 @@ public static class RecordsBench
     public static async Task<int> RunAsync(BenchOptions options, Uri gateway, JsonElement demo)
     {
         var machine = Machine.Describe();
-        using var tokens = new Tokens(gateway, demo);
+        using var tokens = new BenchTokens(gateway, demo);
         var history = new LabHistory(options.Results, DateTimeOffset.UtcNow.AddDays(-1), TenYears);
         var snils = demo.GetProperty("patient").GetProperty("snils").GetString()!;
 
@@ -115,7 +115,7 @@ public static class RecordsBench
     }
 
     /// <summary>Publishes every result through POST /api/v1/records/fhir/DiagnosticReport, <paramref name="parallel"/> at a time.</summary>
-    private static async Task<Ingestion> IngestAsync(Uri gateway, Tokens tokens, LabHistory history, string snils, int parallel)
+    private static async Task<Ingestion> IngestAsync(Uri gateway, BenchTokens tokens, LabHistory history, string snils, int parallel)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = parallel }) { BaseAddress = gateway, Timeout = TimeSpan.FromMinutes(1) };
         // The first one alone: right after a fresh start Records may not yet know the patient's SNILS (identity's
@@ -141,7 +141,7 @@ public static class RecordsBench
         return new Ingestion(history.Count - 1, parallel, started.Elapsed, LoadRun.Percentile(sorted, 0.50), LoadRun.Percentile(sorted, 0.99));
     }
 
-    private static async Task PublishAsync(HttpClient http, Tokens tokens, LabHistory history, int i, string snils, bool waitForPatient)
+    private static async Task PublishAsync(HttpClient http, BenchTokens tokens, LabHistory history, int i, string snils, bool waitForPatient)
     {
         var body = history.DiagnosticReport(i, snils);
         for (var attempt = 0; ; attempt++)
@@ -200,66 +200,6 @@ public static class RecordsBench
     private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Access tokens live ten minutes: the organization's is fetched again, the patient's refreshed, before they expire.</summary>
-    private sealed class Tokens(Uri gateway, JsonElement demo) : IDisposable
-    {
-        private static readonly TimeSpan Renew = TimeSpan.FromMinutes(5);
-        private readonly OidcClient _oidc = new(gateway);
-        private readonly SemaphoreSlim _lock = new(1, 1);
-        private (string Token, DateTime At)? _organization;
-        private (string Token, string? Refresh, DateTime At)? _patient;
-
-        public async Task<string> OrganizationAsync()
-        {
-            if (_organization is { } current && DateTime.UtcNow - current.At < Renew) return current.Token;
-            await _lock.WaitAsync();
-            try
-            {
-                if (_organization is { } again && DateTime.UtcNow - again.At < Renew) return again.Token;
-                var organization = demo.GetProperty("medicalOrganization");
-                var token = await _oidc.ClientCredentialsAsync(organization.GetProperty("clientId").GetString()!, organization.GetProperty("clientSecret").GetString()!);
-                _organization = (token.AccessToken, DateTime.UtcNow);
-                return token.AccessToken;
-            }
-            finally
-            {
-                _lock.Release();
-            }
-        }
-
-        public async Task<string> PatientAsync()
-        {
-            await _lock.WaitAsync();
-            try
-            {
-                var publicClient = demo.GetProperty("publicClient");
-                var clientId = publicClient.GetProperty("clientId").GetString()!;
-                TokenResponse token;
-                if (_patient is { Refresh: { } refresh })
-                {
-                    token = await _oidc.RefreshAsync(clientId, refresh);
-                }
-                else
-                {
-                    var patient = demo.GetProperty("patient");
-                    token = await _oidc.SignInWithCodeAsync(clientId, publicClient.GetProperty("redirectUri").GetString()!,
-                        patient.GetProperty("username").GetString()!, patient.GetProperty("password").GetString()!,
-                        SecondFactor.AuthenticatorApp(patient.GetProperty("totpSecret").GetString()!));
-                }
-                _patient = (token.AccessToken, token.RefreshToken, DateTime.UtcNow);
-                return token.AccessToken;
-            }
-            finally
-            {
-                _lock.Release();
-            }
-        }
-
-        public void Dispose()
-        {
-            _oidc.Dispose();
-            _lock.Dispose();
-        }
-    }
 }
 
 /// <summary>What the figures were measured on: the machine is shared, so its load is part of the result.</summary>

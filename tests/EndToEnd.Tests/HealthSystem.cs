@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using Gosuslugi.Health.Appointments.Data;
 using Gosuslugi.Health.Audit.Data;
 using Gosuslugi.Health.Disputes.Data;
 using Gosuslugi.Health.Gateway;
@@ -30,6 +31,7 @@ public sealed class HealthSystem : IAsyncLifetime
     /// <summary>The SMS and e-mail identity "sent": sign-in codes.</summary>
     public Mailbox Mailbox { get; } = new(Path.Combine(Path.GetTempPath(), "e2e-mailbox-" + Guid.NewGuid().ToString("N")));
     public ServiceApp<DemoDataSeeder> Identity { get; private set; } = null!;
+    public ServiceApp<AppointmentsDb> Appointments { get; private set; } = null!;
     public ServiceApp<ImmunizationsDb> Immunizations { get; private set; } = null!;
     public ServiceApp<NotificationsDb> Notifications { get; private set; } = null!;
     public ServiceApp<RecordsDb> Records { get; private set; } = null!;
@@ -37,7 +39,7 @@ public sealed class HealthSystem : IAsyncLifetime
     public ServiceApp<DisputesDb> Disputes { get; private set; } = null!;
 
     /// <summary>Signs the person in through the gateway with the public client: password, then their second factor.</summary>
-    public async Task<string> SignInAsync(DemoPatient person)
+    public async Task<string> SignInAsync(IDemoPerson person)
     {
         using var oidc = new OidcClient(GatewayUrl);
         var client = Accounts.PublicClient;
@@ -97,6 +99,7 @@ public sealed class HealthSystem : IAsyncLifetime
             var connectionString = await servers.Postgres.CreateDatabaseAsync();
             return await StartAsync(port => new ServiceApp<TDb>(port, Settings(($"ConnectionStrings:{database}", connectionString))));
         }
+        Appointments = await StartServiceAsync<AppointmentsDb>("appointmentsdb");
         Immunizations = await StartServiceAsync<ImmunizationsDb>("immunizationsdb");
         Notifications = await StartServiceAsync<NotificationsDb>("notificationsdb");
         Records = await StartServiceAsync<RecordsDb>("recordsdb");
@@ -104,6 +107,7 @@ public sealed class HealthSystem : IAsyncLifetime
         Disputes = await StartServiceAsync<DisputesDb>("disputesdb");
 
         var gatewaySettings = Settings(
+            ("services:appointments:http:0", Appointments.Url.ToString().TrimEnd('/')),
             ("services:immunizations:http:0", Immunizations.Url.ToString().TrimEnd('/')),
             ("services:notifications:http:0", Notifications.Url.ToString().TrimEnd('/')),
             ("services:records:http:0", Records.Url.ToString().TrimEnd('/')),

@@ -51,7 +51,9 @@ public sealed class VaccinationFlowTests(HealthSystem system) : IClassFixture<He
         var theirs = await otherPatient.GetFromJsonAsync<JsonElement>("api/v1/immunizations");
         theirs.GetProperty("items").GetArrayLength().ShouldBe(0);
         var theirFeed = await otherPatient.GetFromJsonAsync<JsonElement>("api/v1/notifications");
-        theirFeed.GetProperty("items").GetArrayLength().ShouldBe(0);
+        // Their own sign-in from a new device is told to them; nothing about the vaccination is.
+        theirFeed.GetProperty("items").EnumerateArray().ShouldAllBe(n => n.GetProperty("category").GetString() == "security");
+        theirFeed.GetRawText().ShouldNotContain("Ультрикс");
         var notificationId = notification.GetProperty("id").GetGuid();
         var markForeign = await otherPatient.PostAsync($"api/v1/notifications/{notificationId}/read", null);
         markForeign.StatusCode.ShouldBe(HttpStatusCode.NotFound);
