@@ -107,7 +107,8 @@ public static class LiveFeedBench
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct), Encoding.UTF8);
         while (await reader.ReadLineAsync(ct) is { } line)
         {
-            if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
+            // Heartbeats carry no data.
+            if (!line.StartsWith("data:", StringComparison.Ordinal) || line.AsSpan(5).Trim().IsEmpty) continue;
             var arrived = Stopwatch.GetTimestamp();
             using var json = JsonDocument.Parse(line[5..]);
             if (!json.RootElement.TryGetProperty("link", out var link) || link.GetString() is not { } path) continue;
