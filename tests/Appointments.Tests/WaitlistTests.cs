@@ -197,6 +197,31 @@ public sealed class WaitlistTests(AppointmentsApp app)
     }
 
     [Fact]
+    public async Task An_acceptance_whose_booking_never_finished_is_given_up_and_the_slot_passes_on()
+    {
+        var (organizationId, _, slotId, startsAt) = await FreedSlotAsync();
+        using var first = app.PatientClient(await app.AddPatientAsync());
+        var secondId = await app.AddPatientAsync();
+        using var second = app.PatientClient(secondId);
+        var firstEntry = await JoinAsync(first, organizationId, startsAt.AddDays(5));
+        await JoinAsync(second, organizationId, startsAt.AddDays(5));
+        var offer = (await FreeAsync(slotId))!;
+        // The accept claimed the offer, then its process stopped before booking.
+        await app.WithDbAsync(db => db.SlotOffers.Where(o => o.Id == offer.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, "accepted")));
+
+        var time = new FakeTimeProvider(offer.ExpiresAt + TimeSpan.FromMinutes(1));
+        await app.WithDbAsync(db => WaitlistOffers.SweepAsync(db, time));
+        (await OffersOfAsync(second)).ShouldBeEmpty();
+
+        time.Advance(WaitlistOffers.StaleAcceptance);
+        await app.WithDbAsync(db => WaitlistOffers.SweepAsync(db, time));
+        (await OffersOfAsync(first)).ShouldHaveSingleItem()!["status"]!.GetValue<string>().ShouldBe("expired");
+        (await EntryStatusAsync(firstEntry)).ShouldBe("waiting");
+        (await OffersOfAsync(second)).ShouldHaveSingleItem()!["slot"]!["id"]!.GetValue<Guid>().ShouldBe(slotId);
+    }
+
+    [Fact]
     public async Task A_declined_offer_goes_to_the_next_patient_and_others_cannot_answer_it()
     {
         var (organizationId, _, slotId, startsAt) = await FreedSlotAsync();

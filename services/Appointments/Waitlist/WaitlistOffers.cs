@@ -2,6 +2,7 @@ using Gosuslugi.Health.Appointments.Data;
 using Gosuslugi.Health.Appointments.Domain;
 using Gosuslugi.Health.Contracts.Appointments;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -120,6 +121,9 @@ public static class WaitlistOffers
         }
     }
 
+    /// <summary>How long after its offer's time an unfinished acceptance is given up (a booking takes milliseconds).</summary>
+    public static readonly TimeSpan StaleAcceptance = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// One batch in one transaction: open offers past their time expire and their slots pass to the next waiting patient;
     /// waiting entries past their <see cref="WaitlistEntry.WantedBefore"/> expire. Offers are claimed with FOR UPDATE SKIP
@@ -131,11 +135,16 @@ public static class WaitlistOffers
         CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
+        var staleAcceptance = now - StaleAcceptance;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Also an acceptance whose booking never finished (the process stopped between claiming the offer and booking):
+        // its entry is still "offered", as the booking fulfils the entry in the same transaction.
         var due = await db.SlotOffers
             .FromSql($"""
                 SELECT * FROM slot_offers
-                WHERE "Status" = 'open' AND "ExpiresAt" <= {now}
+                WHERE ("Status" = 'open' AND "ExpiresAt" <= {now})
+                   OR ("Status" = 'accepted' AND "ExpiresAt" <= {staleAcceptance}
+                       AND EXISTS (SELECT 1 FROM waitlist_entries e WHERE e."Id" = slot_offers."EntryId" AND e."Status" = 'offered'))
                 ORDER BY "ExpiresAt"
                 LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED
@@ -181,46 +190,22 @@ public sealed class WaitlistOfferSweeper(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<WaitlistSweepOptions> options,
-    ILogger<WaitlistOfferSweeper> logger) : BackgroundService
+    ILogger<WaitlistOfferSweeper> logger) : PeriodicSweeper(scopes, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                int expired;
-                do
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<AppointmentsDb>();
-                    expired = await WaitlistOffers.SweepAsync(db, time, settings.BatchSize, stoppingToken);
-                    if (expired > 0)
-                    {
-                        logger.LogInformation("Expired {Count} waitlist offers", expired);
-                    }
-                }
-                while (expired >= settings.BatchSize && !stoppingToken.IsCancellationRequested);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The next round retries; a failing sweep must not stop the service.
-                logger.LogError(e, "Sweeping waitlist offers failed");
-            }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-            try
-            {
-                await Task.Delay(settings.Interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    protected override int BatchSize => options.Value.BatchSize;
+
+    protected override string Activity => "sweeping waitlist offers";
+
+    protected override async Task<int> SweepBatchAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var expired = await WaitlistOffers.SweepAsync(services.GetRequiredService<AppointmentsDb>(), Time, BatchSize, ct);
+        if (expired > 0)
+        {
+            Logger.LogInformation("Expired {Count} waitlist offers", expired);
         }
+
+        return expired;
     }
 }

@@ -2,6 +2,7 @@ using Gosuslugi.Health.Contracts.Disputes;
 using Gosuslugi.Health.Disputes.Data;
 using Gosuslugi.Health.Disputes.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Disputes.Overdue;
@@ -65,46 +66,22 @@ public sealed class OverdueDataRequestsSweeper(
     IServiceScopeFactory scopes,
     TimeProvider time,
     Microsoft.Extensions.Options.IOptions<OverdueSweepOptions> options,
-    ILogger<OverdueDataRequestsSweeper> logger) : BackgroundService
+    ILogger<OverdueDataRequestsSweeper> logger) : PeriodicSweeper(scopes, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                int marked;
-                do
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<DisputesDb>();
-                    marked = await OverdueDataRequests.SweepAsync(db, time, settings.BatchSize, stoppingToken);
-                    if (marked > 0)
-                    {
-                        logger.LogInformation("Marked {Count} data requests overdue", marked);
-                    }
-                }
-                while (marked >= settings.BatchSize && !stoppingToken.IsCancellationRequested);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The next round retries; a failing sweep must not stop the service.
-                logger.LogError(e, "Sweeping overdue data requests failed");
-            }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-            try
-            {
-                await Task.Delay(settings.Interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    protected override int BatchSize => options.Value.BatchSize;
+
+    protected override string Activity => "sweeping overdue data requests";
+
+    protected override async Task<int> SweepBatchAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var marked = await OverdueDataRequests.SweepAsync(services.GetRequiredService<DisputesDb>(), Time, BatchSize, ct);
+        if (marked > 0)
+        {
+            Logger.LogInformation("Marked {Count} data requests overdue", marked);
         }
+
+        return marked;
     }
 }

@@ -1,6 +1,7 @@
 using Gosuslugi.Health.Contracts.Immunizations;
 using Gosuslugi.Health.Immunizations.Data;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -69,47 +70,23 @@ public sealed class VaccinationDueSweeper(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<VaccinationDueOptions> options,
-    ILogger<VaccinationDueSweeper> logger) : BackgroundService
+    ILogger<VaccinationDueSweeper> logger) : PeriodicSweeper(scopes, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                int queued;
-                do
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<ImmunizationsDb>();
-                    queued = await VaccinationDueReminders.SweepAsync(db, time, settings.LeadDays, settings.BatchSize,
-                        stoppingToken);
-                    if (queued > 0)
-                    {
-                        logger.LogInformation("Queued {Count} vaccination reminders", queued);
-                    }
-                }
-                while (queued >= settings.BatchSize && !stoppingToken.IsCancellationRequested);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The next round retries; a failing sweep must not stop the service.
-                logger.LogError(e, "Sweeping due vaccinations failed");
-            }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-            try
-            {
-                await Task.Delay(settings.Interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    protected override int BatchSize => options.Value.BatchSize;
+
+    protected override string Activity => "sweeping due vaccinations";
+
+    protected override async Task<int> SweepBatchAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var queued = await VaccinationDueReminders.SweepAsync(services.GetRequiredService<ImmunizationsDb>(), Time,
+            options.Value.LeadDays, BatchSize, ct);
+        if (queued > 0)
+        {
+            Logger.LogInformation("Queued {Count} vaccination reminders", queued);
         }
+
+        return queued;
     }
 }

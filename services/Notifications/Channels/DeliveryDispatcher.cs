@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Notifications.Data;
 using Gosuslugi.Health.Notifications.Domain;
+using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ public sealed class DeliveryDispatcher(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<DispatcherOptions> options,
-    ILogger<DeliveryDispatcher> logger) : BackgroundService
+    ILogger<DeliveryDispatcher> logger) : PeriodicSweeper(scopes, time, logger)
 {
     public const int DefaultBatchSize = 50;
     public const int DefaultMaxAttempts = 5;
@@ -89,43 +90,14 @@ public sealed class DeliveryDispatcher(
     public static TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Max(0, attempts - 1))));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                int claimed;
-                do
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<NotificationsDb>();
-                    claimed = await DispatchDueAsync(db, scope.ServiceProvider, time, settings.BatchSize,
-                        settings.MaxAttempts, stoppingToken);
-                }
-                while (claimed >= settings.BatchSize && !stoppingToken.IsCancellationRequested);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The next round retries; a failing round must not stop the service.
-                logger.LogError(e, "Dispatching deliveries failed");
-            }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-            try
-            {
-                await Task.Delay(settings.Interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override int BatchSize => options.Value.BatchSize;
+
+    protected override string Activity => "dispatching deliveries";
+
+    protected override Task<int> SweepBatchAsync(IServiceProvider services, CancellationToken ct) =>
+        DispatchDueAsync(services.GetRequiredService<NotificationsDb>(), services, Time, BatchSize, options.Value.MaxAttempts, ct);
 }
 
 public static class ChannelsExtensions

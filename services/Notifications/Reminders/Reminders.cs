@@ -4,6 +4,7 @@ using Gosuslugi.Health.Contracts.Appointments;
 using Gosuslugi.Health.Notifications.Data;
 using Gosuslugi.Health.Notifications.Domain;
 using Gosuslugi.Health.Notifications.Events;
+using Gosuslugi.Health.ServiceDefaults.Data;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -242,46 +243,22 @@ public sealed class ReminderSweeper(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<ReminderSweepOptions> options,
-    ILogger<ReminderSweeper> logger) : BackgroundService
+    ILogger<ReminderSweeper> logger) : PeriodicSweeper(scopes, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                int claimed;
-                do
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<NotificationsDb>();
-                    claimed = await ReminderSweep.SendDueAsync(db, time, settings.BatchSize, stoppingToken);
-                    if (claimed > 0)
-                    {
-                        logger.LogInformation("Handled {Count} due appointment reminders", claimed);
-                    }
-                }
-                while (claimed >= settings.BatchSize && !stoppingToken.IsCancellationRequested);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The next round retries; a failing sweep must not stop the service.
-                logger.LogError(e, "Sending due appointment reminders failed");
-            }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-            try
-            {
-                await Task.Delay(settings.Interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    protected override int BatchSize => options.Value.BatchSize;
+
+    protected override string Activity => "sending due appointment reminders";
+
+    protected override async Task<int> SweepBatchAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var claimed = await ReminderSweep.SendDueAsync(services.GetRequiredService<NotificationsDb>(), Time, BatchSize, ct);
+        if (claimed > 0)
+        {
+            Logger.LogInformation("Handled {Count} due appointment reminders", claimed);
         }
+
+        return claimed;
     }
 }
