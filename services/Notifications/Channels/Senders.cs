@@ -90,7 +90,9 @@ public sealed class DevelopmentMessageRecorder(IOptions<OutboxOptions> options, 
 
     public async Task SendAsync(OutgoingMessage message, CancellationToken ct)
     {
-        logger.LogInformation("Recorded {Channel} message to {Destination}", message.Channel, message.Destination);
+        // A phone number or a device token is personal data: the log names only its last characters.
+        logger.LogInformation("Recorded {Channel} message to …{DestinationEnd}", message.Channel,
+            message.Destination.Length > 2 ? message.Destination[^2..] : "");
         var directory = options.Value.Directory;
         if (string.IsNullOrEmpty(directory))
         {
