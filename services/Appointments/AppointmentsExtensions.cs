@@ -17,6 +17,7 @@ public static class AppointmentsExtensions
         builder.AddServiceMessaging<AppointmentsDb>(bus => bus.AddIdentityConsumers());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<AppointmentBooking>();
+        builder.AddIdempotencyKeyRetention();
         builder.AddWaitlist();
         return builder;
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Gosuslugi.Health.Appointments.Booking;
 using Microsoft.EntityFrameworkCore;
 using static Gosuslugi.Health.Appointments.Tests.BookingTestSupport;
 
@@ -28,6 +29,26 @@ public sealed class IdempotencyTests(AppointmentsApp app)
         two["doctor"]!["name"]!.GetValue<string>().ShouldBe(one["doctor"]!["name"]!.GetValue<string>());
         (await app.WithDbAsync(db => db.Appointments.CountAsync(a => a.PatientId == patientId))).ShouldBe(1);
         (await app.OutboxPayloadsAsync(typeof(Contracts.Appointments.AppointmentBooked).FullName!, patientId)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Answers_are_kept_for_a_day_and_then_purged()
+    {
+        var (_, _, slots) = await app.AddDoctorWithSlotsAsync(slots: 2);
+        var patientId = await app.AddPatientAsync();
+        using var client = app.PatientClient(patientId);
+        var oldKey = Guid.NewGuid().ToString();
+        var newKey = Guid.NewGuid().ToString();
+        (await client.BookAsync(slots[0], oldKey)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await client.BookAsync(slots[1], newKey)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await app.WithDbAsync(db => db.IdempotentRequests.Where(r => r.OwnerId == patientId && r.Key == oldKey)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.CreatedAt, r => r.CreatedAt - IdempotencyKeyRetention.KeptFor - TimeSpan.FromMinutes(1))));
+
+        var purged = await app.WithDbAsync(db => IdempotencyKeyRetention.PurgeAsync(db, DateTimeOffset.UtcNow, 1000, CancellationToken.None));
+
+        purged.ShouldBeGreaterThanOrEqualTo(1);
+        var kept = await app.WithDbAsync(db => db.IdempotentRequests.Where(r => r.OwnerId == patientId).Select(r => r.Key).ToListAsync());
+        kept.ShouldBe([newKey]);
     }
 
     [Fact]
