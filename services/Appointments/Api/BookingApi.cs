@@ -459,25 +459,29 @@ public static class AppointmentViews
             return [];
         }
 
-        var appointments = await db.Appointments.AsNoTracking().Include(a => a.History)
-            .Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-        var slotIds = appointments.Values.Select(a => a.SlotId).Distinct().ToList();
-        var doctorIds = appointments.Values.Select(a => a.DoctorId).Distinct().ToList();
-        var organizationIds = appointments.Values.Select(a => a.OrganizationId).Distinct().ToList();
-        var slots = await db.Slots.AsNoTracking().Where(s => slotIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
-        var doctors = await db.Doctors.AsNoTracking().Where(d => doctorIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
-        var organizations = await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id))
-            .ToDictionaryAsync(o => o.Id, ct);
-        var departmentIds = slots.Values.Where(s => s.DepartmentId is not null).Select(s => s.DepartmentId!.Value).Distinct().ToList();
-        var departments = await db.Departments.AsNoTracking().Where(d => departmentIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
+        // One round trip: the appointments with what the patient reads about them.
+        var rows = await (
+                from a in db.Appointments.AsNoTracking().Where(a => ids.Contains(a.Id))
+                join s in db.Slots on a.SlotId equals s.Id into slotJoin
+                from slot in slotJoin.DefaultIfEmpty()
+                join d in db.Doctors on a.DoctorId equals d.Id into doctorJoin
+                from doctor in doctorJoin.DefaultIfEmpty()
+                join o in db.Organizations on a.OrganizationId equals o.Id into organizationJoin
+                from organization in organizationJoin.DefaultIfEmpty()
+                join dep in db.Departments on slot.DepartmentId equals (Guid?)dep.Id into departmentJoin
+                from department in departmentJoin.DefaultIfEmpty()
+                select new
+                {
+                    Appointment = a, History = a.History.ToList(), Slot = slot, Doctor = doctor, Organization = organization,
+                    Department = department,
+                })
+            .ToListAsync(ct);
+        var appointments = rows.ToDictionary(r => r.Appointment.Id);
 
         return ids.Where(appointments.ContainsKey).Select(id =>
         {
-            var a = appointments[id];
-            var slot = slots.GetValueOrDefault(a.SlotId);
-            var doctor = doctors.GetValueOrDefault(a.DoctorId);
-            var organization = organizations.GetValueOrDefault(a.OrganizationId);
-            var department = slot?.DepartmentId is { } departmentId ? departments.GetValueOrDefault(departmentId) : null;
+            var row = appointments[id];
+            var (a, slot, doctor, organization, department) = (row.Appointment, row.Slot, row.Doctor, row.Organization, row.Department);
             var specialty = doctor?.SpecialtyCode ?? slot?.SpecialtyCode ?? "";
             var response = new AppointmentResponse(
                 a.Id, a.Status, a.StartsAt, a.EndsAt, a.Telemedicine, a.JoinUrl, a.Telemedicine ? null : slot?.Room,
@@ -486,7 +490,7 @@ public static class AppointmentViews
                 new AppointmentOrganization(a.OrganizationId, organization?.Name ?? "", organization?.Address ?? "",
                     organization?.Phone ?? ""),
                 a.CancelledAt, a.CancelledBy, a.CancelReason,
-                a.History.OrderBy(c => c.At).ThenBy(c => c.Id)
+                row.History.OrderBy(c => c.At).ThenBy(c => c.Id)
                     .Select(c => new AppointmentHistoryItem(c.Kind, c.At, c.ByRole, c.Reason, c.FromStartsAt, c.ToStartsAt))
                     .ToList());
             return new Loaded(a, response);
