@@ -71,8 +71,34 @@ internal static partial class OutgoingMessages
         var headers = Unfold(headerEnd >= 0 ? raw[..headerEnd] : raw);
         string? Header(string name) => headers.FirstOrDefault(h => h.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim();
         var at = DateTimeOffset.TryParse(Header("Date"), out var date) ? date : new DateTimeOffset(file.LastWriteTimeUtc);
+        var body = headerEnd >= 0 ? raw[headerEnd..].TrimStart('\r', '\n') : "";
+        var text = Header("Content-Type")?.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase) != false
+            ? DecodeBody(body, Header("Content-Transfer-Encoding"), Header("Content-Type"))
+            : null;
         return new OutgoingMessage(at, "email", DecodeWords(Header("To") ?? ""), DecodeWords(Header("Subject") ?? ""),
-            $"({file.Length} bytes, {file.FullName})", "smtp");
+            text ?? $"({file.Length} bytes, {file.FullName})", "smtp");
+    }
+
+    /// <summary>A single-part text body as System.Net.Mail writes it (base64 or quoted-printable, UTF-8); null if unreadable.</summary>
+    internal static string? DecodeBody(string body, string? transferEncoding, string? contentType)
+    {
+        try
+        {
+            var charset = contentType?.Split(';').Select(p => p.Trim())
+                .FirstOrDefault(p => p.StartsWith("charset=", StringComparison.OrdinalIgnoreCase))?["charset=".Length..].Trim('"');
+            var encoding = charset is null ? Encoding.UTF8 : Encoding.GetEncoding(charset);
+            return transferEncoding?.ToLowerInvariant() switch
+            {
+                "base64" => encoding.GetString(Convert.FromBase64String(string.Concat(body.Where(c => !char.IsWhiteSpace(c))))),
+                // Soft line breaks ("=" at the end of a line) join lines.
+                "quoted-printable" => encoding.GetString(QuotedPrintable(body.Replace("=\r\n", "").Replace("=\n", ""))),
+                _ => body,
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return null;
+        }
     }
 
     private static List<string> Unfold(string headerBlock)
