@@ -19,6 +19,7 @@ public static class NotificationsExtensions
         {
             bus.AddConsumer<ImmunizationRecordedConsumer>();
             bus.AddConsumer<VaccinationDueConsumer>();
+            bus.AddConsumer<PreventiveExamDueConsumer>();
             bus.AddConsumer<MedicalRecordItemPublishedConsumer>();
             bus.AddConsumer<LabThresholdCrossedConsumer>();
             bus.AddConsumer<RecordOpenedByNewOrganizationConsumer>();

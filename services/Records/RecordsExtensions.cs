@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Events;
+using Gosuslugi.Health.Records.Preventive;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Consents;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,11 @@ public static class RecordsExtensions
             bus.AddConsumer<ThresholdCrossingConsumer>().Endpoint(e => e.Name = ThresholdCrossingConsumer.EndpointName);
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<PreventiveExamDueOptions>().BindConfiguration(PreventiveExamDueOptions.Section)
+            .Validate(o => o.LeadDays >= 0 && o.BatchSize > 0 && o.Interval > TimeSpan.Zero,
+                "Records:PreventiveExamDue needs LeadDays >= 0, BatchSize > 0 and a positive Interval.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<PreventiveExamDueSweeper>();
         return builder;
     }
 }

@@ -76,12 +76,15 @@ public static class NotificationCategories
     /// <summary>A vaccination is due.</summary>
     public const string VaccinationDue = "vaccination_due";
 
+    /// <summary>A planned preventive exam (диспансеризация, профосмотр) is a week away.</summary>
+    public const string PreventiveExam = "preventive_exam";
+
     /// <summary>Sign-in from a new device, lockout, password or contact changes: never muted by quiet hours.</summary>
     public const string Security = "security";
 
     public static readonly IReadOnlyList<string> All =
     [
-        Appointment, Reminder, RecordItem, LabThreshold, Immunization, VaccinationDue, DataRequest, Attachment,
+        Appointment, Reminder, RecordItem, LabThreshold, Immunization, VaccinationDue, PreventiveExam, DataRequest, Attachment,
         RecordAccess, Security,
     ];
 

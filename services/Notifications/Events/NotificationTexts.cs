@@ -128,6 +128,21 @@ public static class NotificationTexts
             $"Пора сделать прививку по календарю вакцинации. {SeeDetails}");
     }
 
+    /// <summary>A planned диспансеризация or профосмотр draws near.</summary>
+    public static NotificationText PreventiveExamDue(PreventiveExamDue m)
+    {
+        var dispanserization = m.Program == PreventivePrograms.Dispanserization;
+        var planned = dispanserization
+            ? m.Stage is { } stage ? $"запланирован {stage}-й этап диспансеризации" : "запланирована диспансеризация"
+            : "запланирован профилактический медицинский осмотр";
+        var where = string.IsNullOrWhiteSpace(m.OrganizationName) ? "" : $" в организации «{m.OrganizationName.Trim()}»";
+        return Text(dispanserization ? "Пора пройти диспансеризацию" : "Пора пройти профилактический осмотр",
+            $"Вам {planned}{where}. Дата — {LongDate(m.DueOn)} " +
+            "Если дата вам не подходит, свяжитесь со своей поликлиникой.",
+            // Neither the program nor the organization: a summary goes by SMS or e-mail.
+            $"Вам запланирован профилактический осмотр. {SeeDetails}");
+    }
+
     /// <summary>A booking confirmed, or (with <see cref="Contracts.Appointments.AppointmentBooked.PreviousStartsAt"/>) a move.</summary>
     public static NotificationText AppointmentBooked(AppointmentBooked m)
     {

@@ -77,4 +77,9 @@ public sealed class RecordItem
     public DateTimeOffset? SupersededAt { get; set; }
 
     public bool HasDocument { get; init; }
+
+    /// <summary>When the patient was reminded of this version's planned preventive exam (kind preventive_exam only).</summary>
+    public DateTimeOffset? NotifiedAt { get; private set; }
+
+    public void MarkNotified(DateTimeOffset at) => NotifiedAt = at;
 }
