@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Gosuslugi.Health.Appointments.Domain;
-using Gosuslugi.Health.Appointments.Schedules;
 using Gosuslugi.Health.Contracts.Audit;
+using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Appointments.Tests;

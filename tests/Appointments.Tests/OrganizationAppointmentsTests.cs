@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Gosuslugi.Health.Appointments.Domain;
 using Gosuslugi.Health.Appointments.Schedules;
 using Gosuslugi.Health.Contracts.Appointments;
+using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using static Gosuslugi.Health.Appointments.Tests.BookingTestSupport;
 

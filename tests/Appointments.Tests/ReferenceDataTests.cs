@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Gosuslugi.Health.Appointments.Domain;
 using Gosuslugi.Health.Appointments.Schedules;
+using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Appointments.Tests;

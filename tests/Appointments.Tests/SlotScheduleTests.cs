@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Appointments.Schedules;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Appointments.Tests;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Gosuslugi.Health.Appointments.Booking;
 using Gosuslugi.Health.Appointments.Data;
-using Gosuslugi.Health.Appointments.Schedules;
 using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Audit;

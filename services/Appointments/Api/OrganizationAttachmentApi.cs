@@ -312,7 +312,7 @@ public static class OrganizationAttachmentApi
             // The request is saved first: a concurrent answer fails here, before the attachment changes.
             await db.SaveChangesAsync(ct);
             attachment = await PatientAttachments.AttachAsync(db, request.PatientId, organizationId, organizationName,
-                attachedOn ?? PatientAttachments.MoscowToday(now), null, request.Id, now, ct);
+                attachedOn ?? MoscowTime.DateOf(now), null, request.Id, now, ct);
             db.AddAccessEvent(http, request.PatientId, AppointmentAccess.AccessSection, AccessActions.Change, AnswerPurpose,
                 request.Id);
             await db.SaveChangesAsync(ct);

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Gosuslugi.Health.Appointments.Data;
 using Gosuslugi.Health.Appointments.Domain;
-using Gosuslugi.Health.Appointments.Schedules;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

@@ -17,11 +17,6 @@ public static class PatientAttachments
     public const int IdempotencyKeyLength = 100;
     public const int ByLength = 100;
 
-    private static readonly TimeSpan Moscow = TimeSpan.FromHours(3);
-
-    /// <summary>The calendar date in Moscow at <paramref name="now"/>: what "today" means to a polyclinic.</summary>
-    public static DateOnly MoscowToday(DateTimeOffset now) => DateOnly.FromDateTime(now.ToOffset(Moscow).DateTime);
-
     /// <summary>"123-456-789 01" or "12345678901" to the 11 digits stored; null when it is not 11 digits.</summary>
     public static string? NormalizeSnils(string? snils)
     {

@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Gosuslugi.Health.Appointments.Data;
 using Gosuslugi.Health.Appointments.Domain;
-using Gosuslugi.Health.Appointments.Schedules;
 using Gosuslugi.Health.Appointments.Waitlist;
 using Gosuslugi.Health.Contracts.Appointments;
 using Gosuslugi.Health.ServiceDefaults;

@@ -1,3 +1,4 @@
+using Gosuslugi.Health.ServiceDefaults;
 namespace Gosuslugi.Health.Appointments.Schedules;
 
 /// <summary>

@@ -13,8 +13,6 @@ public static class VaccinationDueReminders
     public const int DefaultBatchSize = 100;
     public const int DefaultLeadDays = 7;
 
-    // Plan dates are calendar dates; "today" is Moscow's, as everywhere the service reasons in calendar days.
-    private static readonly TimeSpan Moscow = TimeSpan.FromHours(3);
 
     /// <summary>
     /// One batch in one transaction. Rows are claimed with FOR UPDATE SKIP LOCKED, so several instances of the
@@ -27,7 +25,7 @@ public static class VaccinationDueReminders
         int batchSize = DefaultBatchSize, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        var lastDueOn = DateOnly.FromDateTime(now.ToOffset(Moscow).DateTime).AddDays(leadDays);
+        var lastDueOn = MoscowTime.DateOf(now).AddDays(leadDays);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var due = await db.VaccinationPlans
             .FromSql($"""

@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Notifications.Domain;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Notifications.Channels;
 
@@ -22,8 +23,6 @@ public static class ChannelDefaults
 /// <summary>Quiet hours are Moscow wall-clock times (UTC+3, no DST); the window may wrap midnight (22:00–08:00).</summary>
 public static class QuietHours
 {
-    public static readonly TimeSpan MoscowOffset = TimeSpan.FromHours(3);
-
     /// <summary><paramref name="now"/> if outside the window, else the instant the window ends.</summary>
     public static DateTimeOffset NextAllowed(DateTimeOffset now, TimeOnly? from, TimeOnly? to)
     {
@@ -32,7 +31,7 @@ public static class QuietHours
             return now;
         }
 
-        var local = now.ToOffset(MoscowOffset);
+        var local = now.ToOffset(MoscowTime.Offset);
         var time = TimeOnly.FromDateTime(local.DateTime);
         var wraps = start > end;
         var inside = wraps ? time >= start || time < end : time >= start && time < end;
@@ -47,6 +46,6 @@ public static class QuietHours
             endDate = endDate.AddDays(1);
         }
 
-        return new DateTimeOffset(endDate.ToDateTime(end), MoscowOffset).ToUniversalTime();
+        return MoscowTime.ToUtc(endDate, end);
     }
 }

@@ -7,6 +7,7 @@ using Gosuslugi.Health.Contracts.Disputes;
 using Gosuslugi.Health.Contracts.Immunizations;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Notifications.Domain;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Notifications.Events;
 
@@ -29,8 +30,6 @@ public static class NotificationTexts
 
     private static readonly CultureInfo Russian = CultureInfo.GetCultureInfo("ru-RU");
 
-    // Russia has had no daylight saving time since 2014: Moscow time is UTC+3 all year.
-    private static readonly TimeSpan MoscowOffset = TimeSpan.FromHours(3);
 
     private const string SeeDetails = "Подробности — в личном кабинете «Моё здоровье».";
 
@@ -274,13 +273,13 @@ public static class NotificationTexts
 
     /// <summary>"12 декабря 2026 г. в 09:20": the instant in Moscow time.</summary>
     public static string DateAndTimeLong(DateTimeOffset at) =>
-        at.ToOffset(MoscowOffset).ToString("d MMMM yyyy 'г. в' HH:mm", Russian);
+        at.ToOffset(MoscowTime.Offset).ToString("d MMMM yyyy 'г. в' HH:mm", Russian);
 
     /// <summary>"12 декабря 2026 г."</summary>
     public static string LongDate(DateOnly date) => date.ToString("d MMMM yyyy 'г.'", Russian);
 
     /// <summary>"09:20" in Moscow time.</summary>
-    public static string Time(DateTimeOffset at) => at.ToOffset(MoscowOffset).ToString("HH:mm", Russian);
+    public static string Time(DateTimeOffset at) => at.ToOffset(MoscowTime.Offset).ToString("HH:mm", Russian);
 
     /// <summary>The feed's (not the SMS's) description of a visit: doctor, organization, where. Never the join link.</summary>
     private static string AppointmentDetails(string specialty, string doctorName, string organizationName, bool telemedicine,
@@ -296,10 +295,10 @@ public static class NotificationTexts
     public static string Number(decimal value) => value.ToString("#,0.##########", Russian);
 
     /// <summary>The calendar date in Moscow, dd.MM.yyyy.</summary>
-    public static string Date(DateTimeOffset at) => at.ToOffset(MoscowOffset).ToString("dd.MM.yyyy", Russian);
+    public static string Date(DateTimeOffset at) => at.ToOffset(MoscowTime.Offset).ToString("dd.MM.yyyy", Russian);
 
     private static string DateAndTime(DateTimeOffset at) =>
-        at.ToOffset(MoscowOffset).ToString("dd.MM.yyyy 'в' HH:mm", Russian);
+        at.ToOffset(MoscowTime.Offset).ToString("dd.MM.yyyy 'в' HH:mm", Russian);
 
     /// <summary>
     /// A stable id for a fact that has no id of its own (a threshold crossing, a status change), so that the same fact

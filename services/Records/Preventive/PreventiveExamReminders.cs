@@ -31,8 +31,7 @@ public static class PreventiveExamReminders
         int batchSize = DefaultBatchSize, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.ToOffset(RecordFilter.MoscowOffset).DateTime);
-        var from = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), RecordFilter.MoscowOffset).ToUniversalTime();
+        var (from, _) = MoscowTime.DayBounds(MoscowTime.DateOf(now));
         var until = from.AddDays(leadDays + 1);
         var kind = RecordItemKinds.PreventiveExam;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -68,7 +67,7 @@ public static class PreventiveExamReminders
 
             db.AddOutboxEvent(new PreventiveExamDue(item.Id, item.PatientId, details.Program, details.Stage,
                 item.OrganizationName,
-                details.PlannedOn ?? DateOnly.FromDateTime(item.EffectiveAt.ToOffset(RecordFilter.MoscowOffset).DateTime), now));
+                details.PlannedOn ?? MoscowTime.DateOf(item.EffectiveAt), now));
         }
 
         await db.SaveChangesAsync(ct);

@@ -1,4 +1,4 @@
-namespace Gosuslugi.Health.Appointments.Schedules;
+namespace Gosuslugi.Health.ServiceDefaults;
 
 /// <summary>
 /// Clinics publish and patients read wall-clock times in Moscow; the database keeps UTC instants. Russia has had no
