@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace Gosuslugi.Health.ServiceDefaults;
 
@@ -22,13 +23,20 @@ public static class Extensions
     public const string ReadyPath = "/health/ready";
 
     /// <summary>
-    /// Telemetry, health checks, problem details, the client address from trusted proxies, JWT authentication with the
+    /// Telemetry, service discovery and the standard resilience handler on every HttpClient, health checks, problem details, the client address from trusted proxies, JWT authentication with the
     /// shared policies and the token deny-list (Redis, ConnectionStrings:redis), correlation id.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddLoggingDefaults();
         builder.AddServiceTelemetry();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            // Retries only for safe methods: a POST that timed out may have been done, and doing it twice is not ours to decide.
+            http.AddStandardResilienceHandler(resilience => resilience.Retry.DisableForUnsafeHttpMethods());
+            http.AddServiceDiscovery();
+        });
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         builder.AddServiceProblemDetails();

@@ -41,12 +41,14 @@ public static class GatewayExtensions
 
         // Which server software answers (the gateway's or a service's) is nobody's business outside.
         services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
-        services.AddReverseProxy().AddTransforms(transforms =>
-        {
-            transforms.AddRequestTransform(ForwardCorrelationId);
-            transforms.AddResponseHeaderRemove(HeaderNames.Server, ResponseCondition.Always);
-            transforms.AddResponseTransform(GatewayProblems.ReplaceEmptyServiceErrors);
-        });
+        services.AddReverseProxy()
+            .AddServiceDiscoveryDestinationResolver()
+            .AddTransforms(transforms =>
+            {
+                transforms.AddRequestTransform(ForwardCorrelationId);
+                transforms.AddResponseHeaderRemove(HeaderNames.Server, ResponseCondition.Always);
+                transforms.AddResponseTransform(GatewayProblems.ReplaceEmptyServiceErrors);
+            });
         // Built when first resolved rather than now, so configuration added by hosts and tests after this call counts.
         services.AddSingleton<IProxyConfigProvider>(sp => new InMemoryConfigProvider(
             GatewayRoutes.BuildRoutes(),

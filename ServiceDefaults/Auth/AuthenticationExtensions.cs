@@ -17,18 +17,22 @@ internal static class AuthenticationExtensions
     /// <summary>Tolerated difference between identity's clock and ours when checking exp/nbf.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
+    /// <summary>The HttpClient that fetches identity's JWKS: service discovery and the standard resilience handler apply.</summary>
+    public const string JwksClientName = "identity-jwks";
+
     public const string DenyListUnavailableDetail =
         "Не удалось проверить действительность входа. Повторите попытку через несколько секунд.";
 
     public static IHostApplicationBuilder AddServiceAuthentication(this IHostApplicationBuilder builder)
     {
         // Every token is checked against the deny-list in Redis, so every service and the gateway need Redis.
-        builder.AddRedisClient();
+        builder.AddServiceRedis();
         builder.Services.AddSingleton<TokenDenyList>();
 
+        builder.Services.AddHttpClient(JwksClientName);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IConfiguration, ILoggerFactory>(Configure);
+            .Configure<IConfiguration, ILoggerFactory, IHttpClientFactory>(Configure);
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Patient, p => p
@@ -58,11 +62,14 @@ internal static class AuthenticationExtensions
         return builder;
     }
 
-    /// <summary>identity's internal base URL: Identity:Url, else the service reference services:identity:http:0.</summary>
+    /// <summary>
+    /// identity's internal base URL: Identity:Url, else the service reference services:identity:http:0. Either may be a
+    /// service-discovery name (http://identity).
+    /// </summary>
     public static string? IdentityUrl(IConfiguration configuration) =>
         configuration["Identity:Url"] is { Length: > 0 } url ? url : configuration["services:identity:http:0"];
 
-    private static void Configure(JwtBearerOptions options, IConfiguration configuration, ILoggerFactory loggerFactory)
+    private static void Configure(JwtBearerOptions options, IConfiguration configuration, ILoggerFactory loggerFactory, IHttpClientFactory httpClients)
     {
         var logger = loggerFactory.CreateLogger("Gosuslugi.Health.ServiceDefaults.Authentication");
         options.MapInboundClaims = false;
@@ -97,7 +104,7 @@ internal static class AuthenticationExtensions
             options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
                 jwksUrl,
                 new JwksConfigurationRetriever(),
-                new HttpDocumentRetriever { RequireHttps = !AllowsPlainHttp(jwksUrl) })
+                new HttpDocumentRetriever(httpClients.CreateClient(JwksClientName)) { RequireHttps = !AllowsPlainHttp(jwksUrl) })
             {
                 // A token with an unknown kid asks for a refresh; do not let that hammer identity.
                 RefreshInterval = TimeSpan.FromSeconds(5),
@@ -139,10 +146,10 @@ internal static class AuthenticationExtensions
     {
         var principal = context.Principal!;
         var http = context.HttpContext;
-        var denyList = http.RequestServices.GetRequiredService<TokenDenyList>();
         bool denied;
         try
         {
+            var denyList = http.RequestServices.GetRequiredService<TokenDenyList>();
             denied = await denyList.IsDeniedAsync(principal, http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)

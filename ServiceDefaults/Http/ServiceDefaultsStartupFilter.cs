@@ -1,4 +1,3 @@
-using Gosuslugi.Health.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 
@@ -10,7 +9,6 @@ internal sealed class ServiceDefaultsStartupFilter : IStartupFilter
     {
         // First, so that everything after it (logs, throttling, audit) sees the client's address, not the gateway's.
         app.UseForwardedHeaders();
-        app.UseMiddleware<ServerSpanTagsMiddleware>();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

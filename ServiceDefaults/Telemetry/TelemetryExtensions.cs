@@ -2,42 +2,57 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Gosuslugi.Health.ServiceDefaults.Telemetry;
 
 internal static class TelemetryExtensions
 {
-    public static readonly string[] TraceSources =
-        ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "MassTransit", "Yarp.ReverseProxy", "Gosuslugi.Health.*"];
+    /// <summary>Sources without an instrumentation package of their own: the bus, the proxy and our code.</summary>
+    public static readonly string[] TraceSources = ["MassTransit", "Yarp.ReverseProxy", "Gosuslugi.Health.*"];
 
-    public static readonly string[] Meters =
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", "Npgsql", "MassTransit"];
+    public static readonly string[] Meters = ["Microsoft.AspNetCore.Server.Kestrel", "MassTransit", "Gosuslugi.Health.*"];
 
+    /// <summary>
+    /// Traces, metrics and logs through OpenTelemetry (ASP.NET Core, HttpClient, runtime, Npgsql, MassTransit, YARP,
+    /// Redis through its client integration); exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    /// </summary>
     public static IHostApplicationBuilder AddServiceTelemetry(this IHostApplicationBuilder builder)
     {
-        var serviceName = ServiceName(builder);
-        var useOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
-        builder.Services.ConfigureOpenTelemetryLoggerProvider(logging =>
-        {
-            logging.ConfigureResource(r => r.AddService(serviceName));
-            if (useOtlp) logging.AddOtlpExporter();
-        });
 
-        // The SDK (tracer + meter providers) lives as long as the host: the owner below disposes it on shutdown,
-        // which flushes what is still buffered.
-        builder.Services.AddSingleton(sp => new TelemetryOwner(serviceName, useOtlp));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryOwner>());
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName(builder)))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter(Meters))
+            .WithTracing(tracing => tracing
+                // Probes every few seconds would drown the traces that matter.
+                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsHealthProbe(context.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource(TraceSources));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
         return builder;
     }
+
+    private static bool IsHealthProbe(Microsoft.AspNetCore.Http.PathString path) =>
+        path.StartsWithSegments(Extensions.LivePath) || path.StartsWithSegments(Extensions.ReadyPath);
 
     public static string ServiceName(IHostApplicationBuilder builder) =>
         ServiceName(builder.Configuration, builder.Environment);
@@ -51,46 +66,5 @@ internal static class TelemetryExtensions
         // "Gosuslugi.Health.Immunizations" -> "immunizations"
         var lastDot = name.LastIndexOf('.');
         return (lastDot >= 0 ? name[(lastDot + 1)..] : name).ToLowerInvariant();
-    }
-}
-
-/// <summary>Creates the OpenTelemetry SDK when the host starts and disposes it when the host stops.</summary>
-internal sealed class TelemetryOwner(string serviceName, bool useOtlp) : IHostedService, IDisposable
-{
-    private OpenTelemetrySdk? _sdk;
-    private readonly Lock _lock = new();
-
-    public OpenTelemetrySdk Sdk
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _sdk ??= OpenTelemetrySdk.Create(otel =>
-                {
-                    otel.ConfigureResource(r => r.AddService(serviceName));
-                    otel.WithTracing(t => t.AddSource(TelemetryExtensions.TraceSources));
-                    otel.WithMetrics(m => m.AddMeter(TelemetryExtensions.Meters));
-                    if (useOtlp) otel.UseOtlpExporter();
-                });
-            }
-        }
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _ = Sdk;
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _sdk?.Dispose();
-            _sdk = null;
-        }
     }
 }

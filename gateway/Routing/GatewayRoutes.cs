@@ -7,8 +7,9 @@ namespace Gosuslugi.Health.Gateway.Routing;
 public sealed record GatewayRoute(string RouteId, string Service, string Path, bool IsPublic = false);
 
 /// <summary>
-/// The gateway's routing table, built in code from the service URLs in configuration
-/// (<c>services:&lt;name&gt;:http:0</c>, the way Aspire passes them). Paths are forwarded unchanged.
+/// The gateway's routing table, built in code. A service's destination is its service-discovery name
+/// (<c>http://appointments</c>), resolved from <c>services:&lt;name&gt;:http:0</c> the way Aspire passes it.
+/// Paths are forwarded unchanged.
 /// </summary>
 public static class GatewayRoutes
 {
@@ -48,7 +49,7 @@ public static class GatewayRoutes
     public static IReadOnlyList<ClusterConfig> BuildClusters(IConfiguration configuration, GatewayOptions options, ILogger logger) =>
         Services.Prepend(Identity).Select(service =>
         {
-            var url = ServiceUrl(configuration, service);
+            var url = DiscoveryAddress(configuration, service);
             if (url is null)
             {
                 // Keep the route so that callers get a 503 problem instead of an unexplained 404.
@@ -65,8 +66,11 @@ public static class GatewayRoutes
             };
         }).ToList();
 
-    public static string? ServiceUrl(IConfiguration configuration, string service) =>
-        NullIfEmpty(configuration[$"services:{service}:http:0"]) ?? NullIfEmpty(configuration[$"services:{service}:https:0"]);
+    /// <summary>http://{service} (or https://) when configuration holds an endpoint of that scheme for it, else null.</summary>
+    public static string? DiscoveryAddress(IConfiguration configuration, string service) =>
+        NullIfEmpty(configuration[$"services:{service}:http:0"]) is not null ? $"http://{service}"
+        : NullIfEmpty(configuration[$"services:{service}:https:0"]) is not null ? $"https://{service}"
+        : null;
 
     static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -48,7 +48,7 @@ public sealed class MessagingTests(Xunit.Abstractions.ITestOutputHelper output)
                 bus.AddConsumer<CreateItemConsumer>();
                 bus.AddConsumer<ExplodingConsumer>();
             });
-            if (withRedis) b.AddRedisClient();
+            if (withRedis) b.AddServiceRedis();
         });
 
     [Fact]
