@@ -12,6 +12,12 @@ namespace Gosuslugi.Health.ServiceDefaults;
 public static class MessagingExtensions
 {
     /// <summary>
+    /// Configuration flag set by the bus topology deployer (tools/BusTopology) when it builds a service: the bus declares
+    /// the service's exchanges, queues and bindings and consumes nothing.
+    /// </summary>
+    public const string DeployTopologyOnlyKey = "Messaging:DeployTopologyOnly";
+
+    /// <summary>
     /// MassTransit over RabbitMQ (<c>ConnectionStrings:rabbitmq</c>, an amqp:// URI): endpoints named
     /// "{service}-{consumer}" in kebab case, retries with exponential back-off and then the "_error" queue, a "ready"
     /// health check, and the outbox relay of <typeparamref name="TDb"/>.
@@ -51,6 +57,7 @@ public static class MessagingExtensions
                 // Transient faults get a few quick retries; after the last one MassTransit moves the message to the
                 // endpoint's "_error" queue (never acknowledged and dropped).
                 rabbit.UseMessageRetry(r => r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.Delta));
+                rabbit.DeployTopologyOnly = context.GetRequiredService<IConfiguration>().GetValue<bool>(DeployTopologyOnlyKey);
                 rabbit.ConfigureEndpoints(context);
             });
         });
