@@ -168,7 +168,22 @@ public sealed class TextInputGuard(RequestDelegate next)
     {
         // Buffered and rewound so that whatever reads the body after us (OpenIddict, Razor Pages, the gateway's proxy) still can.
         request.EnableBuffering();
-        var form = await request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (InvalidDataException)
+        {
+            // The framework's form reader refuses U+0000 with an exception that names no field: find it ourselves.
+            request.Body.Position = 0;
+            using var reader = new StreamReader(request.Body, leaveOpen: true);
+            var text = await reader.ReadToEndAsync(ct);
+            request.Body.Position = 0;
+            var pair = text.Split('&').Select(p => p.Split('=', 2)).FirstOrDefault(p => p.Any(s => Decode(s).Contains('\0')));
+            if (pair is null) return (JsonBody.BodyField, "Тело запроса не является корректной формой.");
+            return (Decode(pair[0]).Contains('\0') ? JsonBody.BodyField : Decode(pair[0]), NulMessage);
+        }
         request.Body.Position = 0;
         foreach (var (key, values) in form)
         {
@@ -178,6 +193,18 @@ public sealed class TextInputGuard(RequestDelegate next)
             }
         }
         return null;
+    }
+
+    private static string Decode(string formPart)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(formPart.Replace('+', ' '));
+        }
+        catch (UriFormatException)
+        {
+            return formPart;
+        }
     }
 
     private static bool HasNul(StringValues values)
