@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Gosuslugi.Health.ServiceDefaults;
 
 /// <summary>
@@ -14,6 +16,17 @@ public static class MoscowTime
 
     /// <summary>The Moscow calendar date of an instant.</summary>
     public static DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Offset).DateTime);
+
+    /// <summary>The instant as Moscow's wall clock shows it.</summary>
+    public static DateTimeOffset Of(DateTimeOffset instant) => instant.ToOffset(Offset);
+
+    /// <summary>"14:35 (МСК)", with the date when it is not the same Moscow day as <paramref name="now"/>: "00:20 23.11.2026 (МСК)".</summary>
+    public static string Format(DateTimeOffset instant, DateTimeOffset now)
+    {
+        var moscow = Of(instant);
+        var sameDay = moscow.Date == Of(now).Date;
+        return moscow.ToString(sameDay ? "HH:mm" : "HH:mm dd.MM.yyyy", CultureInfo.InvariantCulture) + " (МСК)";
+    }
 
     /// <summary>The instants at which a Moscow day begins (inclusive) and ends (exclusive).</summary>
     public static (DateTimeOffset From, DateTimeOffset To) DayBounds(DateOnly date) =>

@@ -12,6 +12,8 @@ internal sealed class ServiceDefaultsStartupFilter : IStartupFilter
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before routing and every endpoint, so that no reader of any service sees text PostgreSQL cannot store.
+        app.UseMiddleware<TextInputGuard>();
         next(app);
     };
 }

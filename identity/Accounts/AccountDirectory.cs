@@ -3,6 +3,7 @@ using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Accounts;
 

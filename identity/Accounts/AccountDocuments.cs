@@ -6,6 +6,7 @@ using Gosuslugi.Health.Identity.Security;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Accounts;
 

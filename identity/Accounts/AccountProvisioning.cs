@@ -8,6 +8,7 @@ using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Accounts;
 

@@ -9,6 +9,7 @@ using Gosuslugi.Health.Identity.Sessions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Admin;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Gosuslugi.Health.Identity.Accounts;
 using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Delegations;
 

@@ -8,6 +8,7 @@ using Gosuslugi.Health.Identity.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Seeding;
 

@@ -9,6 +9,7 @@ using Gosuslugi.Health.Identity.Security;
 using Gosuslugi.Health.ServiceDefaults.Caching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Identity.SignIn;
 

@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.SignIn;
 

@@ -6,6 +6,7 @@ using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.EndToEnd.Tests;
 

@@ -5,6 +5,7 @@ using Gosuslugi.Health.ServiceDefaults.Messaging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Tests;
 

@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Tokens;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Tests;
 

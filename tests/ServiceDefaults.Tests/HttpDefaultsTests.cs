@@ -28,6 +28,9 @@ public sealed class HttpDefaultsFixture : IAsyncLifetime
             app.MapGet("/org", (HttpContext c) => TypedResults.Ok(new { id = c.User.GetOrganizationId(), name = c.User.GetOrganizationName() }))
                 .RequireAuthorization(Policies.MedicalOrganization);
             app.MapPost("/validate", () => Problems.Validation(new Dictionary<string, string[]> { ["snils"] = ["СНИЛС не найден."] }));
+            app.MapPost("/echo", (EchoBody body) => TypedResults.Ok(body));
+            app.MapPost("/form", async (HttpRequest request) => TypedResults.Ok((await request.ReadFormAsync())["name"].ToString())).DisableAntiforgery();
+            app.MapGet("/search", (string q) => TypedResults.Ok(q));
         });
         Client = App.GetTestClient();
     }
@@ -40,6 +43,10 @@ public sealed class HttpDefaultsFixture : IAsyncLifetime
         await Issuer.DisposeAsync();
     }
 }
+
+public sealed record EchoBody(string? Name, List<EchoItem>? Items);
+
+public sealed record EchoItem(string? Code);
 
 public sealed class HttpDefaultsTests(HttpDefaultsFixture f) : IClassFixture<HttpDefaultsFixture>
 {

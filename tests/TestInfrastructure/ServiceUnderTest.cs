@@ -112,6 +112,50 @@ public abstract class ServiceUnderTest<TEntryPoint, TDb> : IAsyncLifetime
     public HttpClient PatientClient(Guid patientId) =>
         CreateClient(Issuer.CreateToken(patientId.ToString(), ["patient"], ["health"]));
 
+    /// <summary>
+    /// Sends U+0000 and invalid UTF-8 to every text field of every JSON, FHIR and form route of the service (see
+    /// <see cref="MalformedTextProbe"/>), each with a token of the role its policy names; returns the routes probed
+    /// and the wrong answers.
+    /// </summary>
+    public async Task<(IReadOnlyList<MalformedTextProbe.BodyRoute> Routes, IReadOnlyList<string> Failures)> ProbeMalformedTextAsync(
+        IReadOnlyDictionary<string, string>? routeValues = null, IReadOnlyDictionary<string, string[]>? extraFields = null)
+    {
+        var routes = MalformedTextProbe.BodyRoutes(Factory.Services, routeValues, extraFields);
+        var clients = new Dictionary<string, HttpClient>();
+        try
+        {
+            var failures = await MalformedTextProbe.ProbeAsync(routes, route =>
+            {
+                var role = RoleFor(route.Policies);
+                if (!clients.TryGetValue(role, out var client)) clients[role] = client = ClientWithRole(role);
+                return client;
+            });
+            return (routes, failures);
+        }
+        finally
+        {
+            foreach (var client in clients.Values) client.Dispose();
+        }
+    }
+
+    private static string RoleFor(IReadOnlyList<string> policies) =>
+        policies.FirstOrDefault(p => p is "medical_organization" or "doctor" or "admin") ?? "patient";
+
+    private HttpClient ClientWithRole(string role)
+    {
+        var organizationId = Guid.CreateVersion7().ToString();
+        return role switch
+        {
+            "medical_organization" => CreateClient(Issuer.CreateToken($"client-{organizationId}", [role], ["health.publish"],
+                new Dictionary<string, object> { ["org_id"] = organizationId, ["org_name"] = "ГБУЗ «Городская поликлиника № 1»" },
+                clientId: $"client-{organizationId}")),
+            "doctor" => CreateClient(Issuer.CreateToken(Guid.CreateVersion7().ToString(), [role], ["health"],
+                new Dictionary<string, object> { ["org_id"] = organizationId, ["org_name"] = "ГБУЗ «Городская поликлиника № 1»", ["name"] = "Петрова Анна Сергеевна" })),
+            "admin" => CreateClient(Issuer.CreateToken(Guid.CreateVersion7().ToString(), [role], ["health"])),
+            _ => PatientClient(Guid.CreateVersion7()),
+        };
+    }
+
     public async Task WithDbAsync(Func<TDb, Task> action)
     {
         await using var scope = Factory.Services.CreateAsyncScope();

@@ -7,14 +7,7 @@ public static class TestSnils
 
     public static string Next() => WithChecksum(Interlocked.Increment(ref _next));
 
-    public static string WithChecksum(int number)
-    {
-        var digits = number.ToString("D9");
-        var sum = 0;
-        for (var i = 0; i < 9; i++) sum += (digits[i] - '0') * (9 - i);
-        var check = sum % 101 % 100;
-        return digits + check.ToString("D2");
-    }
+    public static string WithChecksum(int number) => Contracts.Snils.WithChecksum(number);
 
     /// <summary>The same number with a wrong checksum.</summary>
     public static string Broken(string snils) =>

@@ -25,8 +25,9 @@ public static class PatientAttachments
             return null;
         }
 
-        var digits = new string(snils.Where(c => c is not (' ' or '-')).ToArray());
-        return digits.Length == 11 && digits.All(char.IsAsciiDigit) ? digits : null;
+        // The number only has to look like one here: an unknown patient is reported by the caller.
+        var digits = Contracts.Snils.Normalize(snils);
+        return Contracts.Snils.Check(digits) is Contracts.Snils.Problem.Format ? null : digits;
     }
 
     /// <summary>

@@ -172,8 +172,7 @@ public static class AccessLogApi
         if (text is null) return null;
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            var local = (endOfDay ? day.AddDays(1) : day).ToDateTime(TimeOnly.MinValue);
-            return new DateTimeOffset(local, AccessLogWording.Moscow.GetUtcOffset(local)).ToUniversalTime();
+            return MoscowTime.ToUtc(endOfDay ? day.AddDays(1) : day, TimeOnly.MinValue);
         }
         if (text.Length > 10 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment))
             return moment.ToUniversalTime();

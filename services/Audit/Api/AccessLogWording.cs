@@ -2,6 +2,7 @@ using System.Globalization;
 using Gosuslugi.Health.Audit.Domain;
 using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Contracts.Identity;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Audit.Api;
 
@@ -10,8 +11,6 @@ public static class AccessLogWording
 {
     /// <summary>Section of the access events that Audit itself logs (a representative reading the log).</summary>
     public const string AccessLogSection = "access_log";
-
-    public static readonly TimeZoneInfo Moscow = FindMoscow();
 
     private static readonly Dictionary<string, string> Roles = new(StringComparer.Ordinal)
     {
@@ -79,7 +78,7 @@ public static class AccessLogWording
     public static string Action(string action) => Word(Actions, action);
     public static string Outcome(string outcome) => Word(Outcomes, outcome);
 
-    public static DateTimeOffset InMoscow(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Moscow);
+    public static DateTimeOffset InMoscow(DateTimeOffset t) => MoscowTime.Of(t);
 
     /// <summary>"22.11.2026 13:05 (МСК)".</summary>
     public static string MoscowText(DateTimeOffset t) =>
@@ -87,17 +86,4 @@ public static class AccessLogWording
 
     // An unknown code (a newer service's) is shown as it is rather than hidden.
     private static string Word(Dictionary<string, string> words, string code) => words.GetValueOrDefault(code, code);
-
-    private static TimeZoneInfo FindMoscow()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow");
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            // No tz database on the machine: Moscow has been UTC+3 all year round since October 2014.
-            return TimeZoneInfo.CreateCustomTimeZone("MSK", TimeSpan.FromHours(3), "Москва", "MSK");
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gosuslugi.Health.Immunizations.Domain;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Immunizations.Api;
 

@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Immunizations.Domain;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Immunizations.Api;
 

@@ -4,6 +4,7 @@ using Gosuslugi.Health.Immunizations.Domain;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Immunizations.Events;
 

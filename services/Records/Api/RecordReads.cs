@@ -151,7 +151,7 @@ public static class RecordReads
             .FirstOrDefaultAsync(ct);
         if (document is null) return null;
 
-        var day = item.EffectiveAt.ToOffset(RecordFilter.MoscowOffset).ToString("yyyy-MM-dd");
+        var day = MoscowTime.Of(item.EffectiveAt).ToString("yyyy-MM-dd");
         return new DocumentRead(item.Id, item.Sections, FileNameFor(item.Title, day), document.ContentType,
             document.Content, document.Sha256.Trim());
     }
@@ -228,7 +228,7 @@ public static class RecordReads
         new(threshold.AnalyteCode, threshold.Low, threshold.High, threshold.UpdatedAt);
 
     public static DateTimeOffset StartOfMoscowDay(DateOnly day) =>
-        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), RecordFilter.MoscowOffset).ToUniversalTime();
+        MoscowTime.ToUtc(day, TimeOnly.MinValue);
 
     private static IQueryable<RecordItem> Visible(IQueryable<RecordItem> items, RecordVisibility? visibility) =>
         visibility is null || visibility.ShowsEverything ? items : items.Where(visibility.Filter);

@@ -1,3 +1,5 @@
+using Gosuslugi.Health.ServiceDefaults;
+
 namespace Gosuslugi.Health.Records.Domain;
 
 /// <summary>
@@ -11,20 +13,18 @@ public sealed record RecordFilter(
     Guid? OrganizationId = null,
     string? DoctorId = null)
 {
-    public static readonly TimeSpan MoscowOffset = TimeSpan.FromHours(3);
-
     /// <summary>The patient's current items that match, not yet ordered.</summary>
     public IQueryable<RecordItem> Apply(IQueryable<RecordItem> items, Guid patientId)
     {
         items = items.Where(i => i.PatientId == patientId && i.IsCurrent);
         if (From is { } from)
         {
-            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), MoscowOffset).ToUniversalTime();
+            var start = MoscowTime.DayBounds(from).From;
             items = items.Where(i => i.EffectiveAt >= start);
         }
         if (To is { } to)
         {
-            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), MoscowOffset).ToUniversalTime();
+            var end = MoscowTime.DayBounds(to).To;
             items = items.Where(i => i.EffectiveAt < end);
         }
         if (Kinds is { Count: > 0 } kinds)

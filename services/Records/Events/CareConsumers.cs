@@ -4,6 +4,7 @@ using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Records.Events;
 
@@ -35,7 +36,7 @@ public static class CareConsumers
 
     /// <summary>Start of a calendar day in Moscow, as a UTC instant: attachments begin and end on whole days.</summary>
     public static DateTimeOffset StartOfMoscowDay(DateOnly day) =>
-        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), RecordFilter.MoscowOffset).ToUniversalTime();
+        MoscowTime.ToUtc(day, TimeOnly.MinValue);
 }
 
 /// <summary>

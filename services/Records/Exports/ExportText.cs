@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Records.Exports;
 
@@ -57,7 +58,7 @@ public static class ExportText
         _ => status,
     };
 
-    public static DateTimeOffset Moscow(DateTimeOffset at) => at.ToOffset(RecordFilter.MoscowOffset);
+    public static DateTimeOffset Moscow(DateTimeOffset at) => MoscowTime.Of(at);
 
     /// <summary>"22.11.2026 10:15", Moscow time.</summary>
     public static string DateTime(DateTimeOffset at) => Moscow(at).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture);

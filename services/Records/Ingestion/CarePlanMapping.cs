@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 
@@ -82,7 +83,7 @@ public static class CarePlanMapping
 
         if (carePlan.Problems.Any) return null;
 
-        var plannedOn = DateOnly.FromDateTime(plannedAt!.Value.ToOffset(RecordFilter.MoscowOffset).DateTime);
+        var plannedOn = MoscowTime.DateOf(plannedAt!.Value);
         var title = program == Dispanserization
             ? "Диспансеризация" + (stage is { } s ? $", {s.ToString(CultureInfo.InvariantCulture)} этап" : "")
             : "Профилактический медицинский осмотр";

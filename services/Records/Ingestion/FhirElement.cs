@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 
@@ -162,7 +163,7 @@ public readonly partial record struct FhirElement(JsonElement? Json, string Path
                 Fail("Такой даты не существует.");
                 return null;
             }
-            value = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), MoscowOffset).ToUniversalTime();
+            value = MoscowTime.ToUtc(date, TimeOnly.MinValue);
         }
         else if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value))
         {
@@ -187,7 +188,7 @@ public readonly partial record struct FhirElement(JsonElement? Json, string Path
     public DateOnly? Date(bool required = false, bool allowFuture = false)
     {
         var instant = Instant(required, allowFuture);
-        return instant is { } value ? DateOnly.FromDateTime(value.ToOffset(MoscowOffset).DateTime) : null;
+        return instant is { } value ? MoscowTime.DateOf(value) : null;
     }
 
     /// <summary>The value of the first extension with <paramref name="url"/>, and its path ("extension[2]").</summary>
@@ -213,7 +214,6 @@ public readonly partial record struct FhirElement(JsonElement? Json, string Path
     /// <summary>A string value of a possibly missing element without problems (for optional free text).</summary>
     public string? Text(int maxLength = 1000) => Exists ? String(maxLength: maxLength) : null;
 
-    private static readonly TimeSpan MoscowOffset = TimeSpan.FromHours(3);
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$")]
     private static partial Regex DateTimePattern();

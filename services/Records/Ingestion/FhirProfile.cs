@@ -54,28 +54,18 @@ public static partial class FhirProfile
         }
         var value = identifier["value"].String(required: true, 20, "Укажите СНИЛС пациента.");
         if (value is null) return null;
-        var digits = new string(value.Where(c => c is not ('-' or ' ')).ToArray());
-        if (digits.Length != 11 || !digits.All(char.IsAsciiDigit))
+        var digits = global::Gosuslugi.Health.Contracts.Snils.Normalize(value);
+        switch (global::Gosuslugi.Health.Contracts.Snils.Check(digits))
         {
-            identifier["value"].Fail("СНИЛС состоит из 11 цифр.");
-            return null;
+            case global::Gosuslugi.Health.Contracts.Snils.Problem.Format:
+                identifier["value"].Fail("СНИЛС состоит из 11 цифр.");
+                return null;
+            case global::Gosuslugi.Health.Contracts.Snils.Problem.Checksum:
+                identifier["value"].Fail("Неверная контрольная сумма СНИЛС.");
+                return null;
+            default:
+                return digits;
         }
-        if (!SnilsChecksumValid(digits))
-        {
-            identifier["value"].Fail("Неверная контрольная сумма СНИЛС.");
-            return null;
-        }
-        return digits;
-    }
-
-    private static bool SnilsChecksumValid(string digits)
-    {
-        var number = int.Parse(digits.AsSpan(0, 9));
-        // Numbers up to 001-001-998 were issued before the checksum rule and carry none.
-        if (number <= 1_001_998) return true;
-        var sum = 0;
-        for (var i = 0; i < 9; i++) sum += (digits[i] - '0') * (9 - i);
-        return int.Parse(digits.AsSpan(9, 2)) == sum % 101 % 100;
     }
 
     /// <summary>A practitioner reference: identifier.value is the doctor's id, display the name.</summary>

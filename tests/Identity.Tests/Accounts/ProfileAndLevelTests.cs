@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Tests.Passkeys;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Tests.Accounts;
 

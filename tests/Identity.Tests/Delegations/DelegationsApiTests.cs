@@ -4,6 +4,7 @@ using System.Text.Json;
 using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Identity.Domain;
 using Microsoft.EntityFrameworkCore;
+using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Tests.Delegations;
 
