@@ -130,13 +130,14 @@ public sealed class RedisTests : IAsyncLifetime
         (await _cache.GetAsync(Key("never-set"))).ShouldBeNull();
     }
 
+    // Microsoft.Extensions.Caching.StackExchangeRedis sets a new entry's expiry in whole seconds, so these use seconds.
     [Fact]
     public async Task Cache_absolute_expiration()
     {
         var key = Key("abs");
-        await _cache.SetStringAsync(key, "v", new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(400) });
+        await _cache.SetStringAsync(key, "v", new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(1) });
         (await _cache.GetStringAsync(key)).ShouldBe("v");
-        await Task.Delay(700);
+        await Task.Delay(1500);
         (await _cache.GetStringAsync(key)).ShouldBeNull();
 
         await Should.ThrowAsync<ArgumentOutOfRangeException>(() => _cache.SetStringAsync(key, "v",
@@ -147,28 +148,28 @@ public sealed class RedisTests : IAsyncLifetime
     public async Task Cache_sliding_expiration_is_extended_by_reads_and_refresh_but_capped_by_absolute()
     {
         var key = Key("sliding");
-        await _cache.SetStringAsync(key, "v", new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromMilliseconds(800) });
+        await _cache.SetStringAsync(key, "v", new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(2) });
         for (var i = 0; i < 4; i++)
         {
-            await Task.Delay(400);
-            (await _cache.GetStringAsync(key)).ShouldBe("v"); // 1.6 s in total, alive because each read slides
+            await Task.Delay(1000);
+            (await _cache.GetStringAsync(key)).ShouldBe("v"); // 4 s in total, alive because each read slides
         }
-        await Task.Delay(400);
+        await Task.Delay(1000);
         await _cache.RefreshAsync(key);
-        await Task.Delay(400);
+        await Task.Delay(1000);
         (await _cache.GetStringAsync(key)).ShouldBe("v");
-        await Task.Delay(1100);
+        await Task.Delay(2700);
         (await _cache.GetStringAsync(key)).ShouldBeNull();
 
         var capped = Key("sliding-capped");
         await _cache.SetStringAsync(capped, "v", new DistributedCacheEntryOptions
         {
-            SlidingExpiration = TimeSpan.FromMilliseconds(800),
-            AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(1000),
+            SlidingExpiration = TimeSpan.FromSeconds(3),
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(2),
         });
-        await Task.Delay(500);
+        await Task.Delay(1000);
         (await _cache.GetStringAsync(capped)).ShouldBe("v");
-        await Task.Delay(650); // past the absolute expiry though the sliding window is still open
+        await Task.Delay(1500); // past the absolute expiry though the sliding window is still open
         (await _cache.GetStringAsync(capped)).ShouldBeNull();
     }
 
