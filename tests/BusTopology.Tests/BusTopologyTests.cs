@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using Xunit.Abstractions;
 using Gosuslugi.Health.Contracts.Identity;
@@ -138,6 +139,51 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
         // The event waiting for its consumers is still there.
         (await broker.MessageCountAsync("immunizations-patient-registered")).ShouldBe(1u);
         (await broker.MessageCountAsync("records-patient-registered")).ShouldBe(1u);
+    }
+
+    [Fact]
+    public async Task The_deployer_runs_as_the_AppHost_runs_it_and_exits_0()
+    {
+        var broker = await Broker.CreateAsync();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Gosuslugi.Health.BusTopology.dll"));
+        // What the AppHost gives a project resource: its references and its own service name.
+        start.Environment["ConnectionStrings__rabbitmq"] = broker.ConnectionString;
+        start.Environment["OTEL_SERVICE_NAME"] = "bus-topology";
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        output.WriteLine(await stdout);
+        output.WriteLine(await stderr);
+
+        process.ExitCode.ShouldBe(0);
+        (await stdout).ShouldContain("Bus topology deployed");
+        var topology = await broker.TopologyAsync();
+        topology.Routes(ExchangeOf(typeof(PatientRegistered)), "immunizations-patient-registered").ShouldBeTrue();
+        topology.Queues.ShouldNotContain(q => q.Name.StartsWith("bus-topology"));
+    }
+
+    [Fact]
+    public async Task The_deployer_fails_with_a_non_zero_exit_code_when_the_broker_cannot_be_reached()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Gosuslugi.Health.BusTopology.dll"));
+        start.ArgumentList.Add("--ConnectionStrings:rabbitmq=amqp://guest:guest@127.0.0.1:1/");
+        start.ArgumentList.Add("--BusTopology:Timeout=00:00:10");
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        output.WriteLine(await stdout);
+        output.WriteLine(await stderr);
+
+        process.ExitCode.ShouldNotBe(0);
+        (await stdout).ShouldContain("Bus topology deployment failed");
     }
 
     /// <summary>Concrete consumer classes of a service's assembly with the message each consumes.</summary>

@@ -18,20 +18,30 @@ if (string.IsNullOrWhiteSpace(rabbitMq))
     return 2;
 }
 
-using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+// The AppHost starts it once RabbitMQ is healthy; a broker that stays unreachable fails the run instead of hanging it.
+using var cancellation = new CancellationTokenSource(configuration.GetValue("BusTopology:Timeout", TimeSpan.FromMinutes(2)));
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
     cancellation.Cancel();
 };
-try
+// RabbitMQ may refuse connections for a moment after it first reports healthy: try again until the timeout.
+while (true)
 {
-    var queues = await BusTopologyDeployer.DeployAsync(rabbitMq, logger, cancellation.Token);
-    logger.LogInformation("Bus topology deployed: {Queues} queues of {Services} services", queues.Values.Sum(q => q.Count), queues.Count);
-    return 0;
-}
-catch (Exception e)
-{
-    logger.LogError(e, "Bus topology deployment failed");
-    return 1;
+    try
+    {
+        var queues = await BusTopologyDeployer.DeployAsync(rabbitMq, logger, cancellation.Token);
+        logger.LogInformation("Bus topology deployed: {Queues} queues of {Services} services", queues.Values.Sum(q => q.Count), queues.Count);
+        return 0;
+    }
+    catch (Exception e) when (!cancellation.IsCancellationRequested)
+    {
+        logger.LogWarning("Bus topology deployment failed, trying again in 2 s: {Error}", e.Message);
+        await Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None);
+    }
+    catch (Exception e)
+    {
+        logger.LogError(e, "Bus topology deployment failed");
+        return 1;
+    }
 }
