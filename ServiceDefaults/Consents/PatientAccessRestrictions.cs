@@ -42,14 +42,10 @@ public static class PatientAccessRestrictions
         modelBuilder.Entity<PatientAccessRestriction>(e =>
         {
             e.ToTable("patient_access_restrictions");
-            e.HasKey(r => r.RestrictionId).HasName("pk_patient_access_restrictions");
-            e.Property(r => r.RestrictionId).HasColumnName("restriction_id").ValueGeneratedNever();
-            e.Property(r => r.PatientId).HasColumnName("patient_id");
-            e.Property(r => r.Kind).HasColumnName("kind").HasMaxLength(20);
-            e.Property(r => r.OrganizationId).HasColumnName("organization_id");
-            e.Property(r => r.Section).HasColumnName("section").HasMaxLength(50);
-            e.Property(r => r.Active).HasColumnName("active");
-            e.Property(r => r.ChangedAt).HasColumnName("changed_at");
+            e.HasKey(r => r.RestrictionId);
+            e.Property(r => r.RestrictionId).ValueGeneratedNever();
+            e.Property(r => r.Kind).HasMaxLength(20);
+            e.Property(r => r.Section).HasMaxLength(50);
             // Every read of a record asks about one patient's restrictions in force.
             e.HasIndex(r => r.PatientId).HasDatabaseName("ix_patient_access_restrictions_active").HasFilter("active");
         });

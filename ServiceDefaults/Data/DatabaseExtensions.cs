@@ -25,7 +25,7 @@ public static class DatabaseExtensions
         {
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)
                 ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
-            options.UseNpgsql(connectionString);
+            options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
             options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TDb>>());
         });
 

@@ -11,7 +11,8 @@ public abstract class DesignTimeDbFactory<TDb>(string databaseName) : IDesignTim
 {
     public TDb CreateDbContext(string[] args)
     {
-        var options = new DbContextOptionsBuilder<TDb>().UseNpgsql($"Host=localhost;Database={databaseName}").Options;
+        var options = new DbContextOptionsBuilder<TDb>().UseNpgsql($"Host=localhost;Database={databaseName}")
+            .UseSnakeCaseNamingConvention().Options;
         return (TDb)Activator.CreateInstance(typeof(TDb), options)!;
     }
 }

@@ -23,6 +23,7 @@ internal sealed class MigrationHostedService<TDb>(IServiceScopeFactory scopes, I
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDb>();
         var started = Stopwatch.StartNew();
+        await MigrationHistory.UseSnakeCaseColumnsAsync(db, cancellationToken);
         await CreateHistoryTableAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         logger.LogInformation("Database of {DbContext} is at migration {Migration} ({ElapsedMs} ms)",

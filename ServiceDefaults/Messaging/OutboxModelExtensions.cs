@@ -16,16 +16,12 @@ public static class OutboxModelExtensions
         modelBuilder.Entity<OutboxMessage>(e =>
         {
             e.ToTable("outbox_messages");
-            e.HasKey(m => m.Id).HasName("pk_outbox_messages");
-            e.Property(m => m.Id).HasColumnName("id").ValueGeneratedNever();
-            e.Property(m => m.MessageType).HasColumnName("message_type").HasMaxLength(500);
-            e.Property(m => m.Payload).HasColumnName("payload").HasColumnType("jsonb");
-            e.Property(m => m.OccurredAt).HasColumnName("occurred_at");
-            e.Property(m => m.CreatedAt).HasColumnName("created_at");
-            e.Property(m => m.PublishedAt).HasColumnName("published_at");
-            e.Property(m => m.Attempts).HasColumnName("attempts");
-            e.Property(m => m.LastError).HasColumnName("last_error").HasMaxLength(2000);
-            e.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(128);
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).ValueGeneratedNever();
+            e.Property(m => m.MessageType).HasMaxLength(500);
+            e.Property(m => m.Payload).HasColumnType("jsonb");
+            e.Property(m => m.LastError).HasMaxLength(2000);
+            e.Property(m => m.TraceParent).HasMaxLength(128);
             // The relay scans only what is still to publish.
             e.HasIndex(m => new { m.CreatedAt, m.Id })
                 .HasDatabaseName("ix_outbox_messages_unpublished")
@@ -35,10 +31,8 @@ public static class OutboxModelExtensions
         modelBuilder.Entity<InboxMessage>(e =>
         {
             e.ToTable("inbox_messages");
-            e.HasKey(m => new { m.MessageId, m.Consumer }).HasName("pk_inbox_messages");
-            e.Property(m => m.MessageId).HasColumnName("message_id");
-            e.Property(m => m.Consumer).HasColumnName("consumer").HasMaxLength(300);
-            e.Property(m => m.ProcessedAt).HasColumnName("processed_at");
+            e.HasKey(m => new { m.MessageId, m.Consumer });
+            e.Property(m => m.Consumer).HasMaxLength(300);
         });
         return modelBuilder;
     }

@@ -33,6 +33,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        WithoutAspNetPrefix(modelBuilder);
 
         modelBuilder.Entity<HealthUser>(user =>
         {
@@ -52,8 +53,12 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
             user.Property(u => u.OmsInsurer).HasMaxLength(300);
             user.Property(u => u.TotpSecret).HasMaxLength(1000);
             user.HasIndex(u => u.PhoneNumber);
-            user.HasIndex(u => u.NormalizedEmail);
+            // Identity names its own indexes (EmailIndex, UserNameIndex, RoleNameIndex); these follow the convention.
+            user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("ix_users_normalized_email");
+            user.HasIndex(u => u.NormalizedUserName).HasDatabaseName("ix_users_normalized_user_name");
         });
+
+        modelBuilder.Entity<IdentityRole<Guid>>().HasIndex(r => r.NormalizedName).HasDatabaseName("ix_roles_normalized_name");
 
         modelBuilder.Entity<OneTimeCode>(code =>
         {
@@ -173,49 +178,22 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
         });
 
         Gosuslugi.Health.Identity.Passkeys.PasskeyUse.Configure(modelBuilder);
-        UseSnakeCaseNames(modelBuilder);
         modelBuilder.AddOutboxAndInbox();
     }
 
     /// <summary>
-    /// Tables and columns in snake_case like the outbox's (and without Identity's AspNet prefix), so
-    /// that SQL needs no quoting.
+    /// Identity's tables without their AspNet prefix (users, not asp_net_users); every other name, columns, keys and
+    /// indexes included, comes from the snake_case naming convention.
     /// </summary>
-    private static void UseSnakeCaseNames(ModelBuilder modelBuilder)
+    private static void WithoutAspNetPrefix(ModelBuilder modelBuilder)
     {
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            // Owned types live in their owner's table (passkey data as a JSON document).
-            if (entity.IsOwned())
-            {
-                if (entity.GetContainerColumnName() is { } column) entity.SetContainerColumnName(SnakeCase(column));
-                continue;
-            }
-            if (entity.GetTableName() is { } table)
-                entity.SetTableName(SnakeCase(table.StartsWith("AspNet", StringComparison.Ordinal) ? table["AspNet".Length..] : table));
-            foreach (var property in entity.GetProperties())
-                property.SetColumnName(SnakeCase(property.Name));
-        }
-    }
-
-    private static string SnakeCase(string name)
-    {
-        var result = new System.Text.StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c))
-            {
-                var previousIsLowerOrDigit = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
-                var startsWord = i > 0 && char.IsUpper(name[i - 1]) && i + 1 < name.Length && char.IsLower(name[i + 1]);
-                if (previousIsLowerOrDigit || startsWord) result.Append('_');
-                result.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                result.Append(c);
-            }
-        }
-        return result.ToString();
+        modelBuilder.Entity<HealthUser>().ToTable("users");
+        modelBuilder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        modelBuilder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        modelBuilder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        modelBuilder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        modelBuilder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        modelBuilder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+        modelBuilder.Entity<IdentityUserPasskey<Guid>>().ToTable("user_passkeys");
     }
 }

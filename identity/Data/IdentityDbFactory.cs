@@ -15,6 +15,7 @@ public sealed class IdentityDbFactory : IDesignTimeDbContextFactory<IdentityDb>
             .BuildServiceProvider();
         return new(new DbContextOptionsBuilder<IdentityDb>()
             .UseNpgsql("Host=localhost;Database=identitydb")
+            .UseSnakeCaseNamingConvention()
             .UseApplicationServiceProvider(services)
             .Options);
     }

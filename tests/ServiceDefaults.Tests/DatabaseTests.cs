@@ -12,7 +12,7 @@ public sealed class DatabaseTests
     [Fact]
     public void Model_has_no_changes_without_a_migration()
     {
-        using var db = new TestDb(new DbContextOptionsBuilder<TestDb>().UseNpgsql("Host=127.0.0.1;Database=none").Options);
+        using var db = new TestDb(new DbContextOptionsBuilder<TestDb>().UseNpgsql("Host=127.0.0.1;Database=none").UseSnakeCaseNamingConvention().Options);
         db.Database.HasPendingModelChanges().ShouldBeFalse();
     }
 
@@ -76,7 +76,7 @@ public sealed class DatabaseTests
     {
         await using var connection = new NpgsqlConnection(cs);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\"", connection);
+        await using var command = new NpgsqlCommand("SELECT migration_id FROM \"__EFMigrationsHistory\"", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var result = new List<string>();
         while (await reader.ReadAsync()) result.Add(reader.GetString(0));

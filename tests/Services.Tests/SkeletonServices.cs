@@ -97,7 +97,7 @@ public static class Schema
             if ((bool)(await exists.ExecuteScalarAsync())!)
             {
                 await using var history = new NpgsqlCommand(
-                    "SELECT 'migration ' || \"MigrationId\" || ' ' || \"ProductVersion\" FROM \"__EFMigrationsHistory\"", connection);
+                    "SELECT 'migration ' || migration_id || ' ' || product_version FROM \"__EFMigrationsHistory\"", connection);
                 await using var reader = await history.ExecuteReaderAsync();
                 while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
             }

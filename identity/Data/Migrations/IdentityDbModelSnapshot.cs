@@ -42,7 +42,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("xml");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
 
                     b.ToTable("data_protection_keys", (string)null);
                 });
@@ -86,9 +87,11 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("section");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_access_restrictions");
 
-                    b.HasIndex("PatientId");
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_access_restrictions_patient_id");
 
                     b.ToTable("access_restrictions", (string)null);
                 });
@@ -157,12 +160,15 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_authorization_codes");
 
                     b.HasIndex("CodeHash")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("ix_authorization_codes_code_hash");
 
-                    b.HasIndex("ExpiresAt");
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_authorization_codes_expires_at");
 
                     b.ToTable("authorization_codes", (string)null);
                 });
@@ -228,11 +234,14 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("valid_to");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_delegations");
 
-                    b.HasIndex("ActorId");
+                    b.HasIndex("ActorId")
+                        .HasDatabaseName("ix_delegations_actor_id");
 
-                    b.HasIndex("PrincipalId");
+                    b.HasIndex("PrincipalId")
+                        .HasDatabaseName("ix_delegations_principal_id");
 
                     b.ToTable("delegations", (string)null);
                 });
@@ -414,25 +423,30 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("user_name");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_users");
 
                     b.HasIndex("NormalizedEmail")
-                        .HasDatabaseName("EmailIndex");
+                        .HasDatabaseName("ix_users_normalized_email");
 
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
-                        .HasDatabaseName("UserNameIndex");
+                        .HasDatabaseName("ix_users_normalized_user_name");
 
                     b.HasIndex("OmsPolicyNumber")
                         .IsUnique()
+                        .HasDatabaseName("ix_users_oms_policy_number")
                         .HasFilter("oms_policy_number IS NOT NULL");
 
-                    b.HasIndex("OrganizationId");
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_users_organization_id");
 
-                    b.HasIndex("PhoneNumber");
+                    b.HasIndex("PhoneNumber")
+                        .HasDatabaseName("ix_users_phone_number");
 
                     b.HasIndex("Snils")
                         .IsUnique()
+                        .HasDatabaseName("ix_users_snils")
                         .HasFilter("snils IS NOT NULL");
 
                     b.ToTable("users", (string)null);
@@ -496,10 +510,12 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("type");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_oauth_clients");
 
                     b.HasIndex("ClientId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("ix_oauth_clients_client_id");
 
                     b.ToTable("oauth_clients", (string)null);
                 });
@@ -559,13 +575,17 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_one_time_codes");
 
-                    b.HasIndex("ExpiresAt");
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_one_time_codes_expires_at");
 
-                    b.HasIndex("Destination", "CreatedAt");
+                    b.HasIndex("Destination", "CreatedAt")
+                        .HasDatabaseName("ix_one_time_codes_destination_created_at");
 
-                    b.HasIndex("FlowId", "Channel");
+                    b.HasIndex("FlowId", "Channel")
+                        .HasDatabaseName("ix_one_time_codes_flow_id_channel");
 
                     b.ToTable("one_time_codes", (string)null);
                 });
@@ -600,9 +620,11 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("withdrawn_at");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_personal_data_consents");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_personal_data_consents_user_id");
 
                     b.ToTable("personal_data_consents", (string)null);
                 });
@@ -667,16 +689,21 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_refresh_tokens");
 
-                    b.HasIndex("FamilyId");
+                    b.HasIndex("FamilyId")
+                        .HasDatabaseName("ix_refresh_tokens_family_id");
 
-                    b.HasIndex("SessionId");
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_refresh_tokens_session_id");
 
                     b.HasIndex("TokenHash")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("ix_refresh_tokens_token_hash");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_refresh_tokens_user_id");
 
                     b.ToTable("refresh_tokens", (string)null);
                 });
@@ -720,12 +747,15 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_remembered_devices");
 
                     b.HasIndex("TokenHash")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("ix_remembered_devices_token_hash");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_remembered_devices_user_id");
 
                     b.ToTable("remembered_devices", (string)null);
                 });
@@ -766,10 +796,12 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("retired_at");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_signing_keys");
 
                     b.HasIndex("KeyId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasDatabaseName("ix_signing_keys_key_id");
 
                     b.ToTable("signing_keys", (string)null);
                 });
@@ -823,9 +855,11 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_sessions");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_sessions_user_id");
 
                     b.ToTable("sessions", (string)null);
                 });
@@ -841,7 +875,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
 
-                    b.HasKey("CredentialId");
+                    b.HasKey("CredentialId")
+                        .HasName("pk_passkey_uses");
 
                     b.ToTable("passkey_uses", (string)null);
                 });
@@ -942,11 +977,12 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("normalized_name");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_roles");
 
                     b.HasIndex("NormalizedName")
                         .IsUnique()
-                        .HasDatabaseName("RoleNameIndex");
+                        .HasDatabaseName("ix_roles_normalized_name");
 
                     b.ToTable("roles", (string)null);
                 });
@@ -972,9 +1008,11 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("role_id");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_role_claims");
 
-                    b.HasIndex("RoleId");
+                    b.HasIndex("RoleId")
+                        .HasDatabaseName("ix_role_claims_role_id");
 
                     b.ToTable("role_claims", (string)null);
                 });
@@ -1000,9 +1038,11 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("Id");
+                    b.HasKey("Id")
+                        .HasName("pk_user_claims");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_claims_user_id");
 
                     b.ToTable("user_claims", (string)null);
                 });
@@ -1027,9 +1067,11 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("LoginProvider", "ProviderKey");
+                    b.HasKey("LoginProvider", "ProviderKey")
+                        .HasName("pk_user_logins");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_logins_user_id");
 
                     b.ToTable("user_logins", (string)null);
                 });
@@ -1045,9 +1087,11 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.HasKey("CredentialId");
+                    b.HasKey("CredentialId")
+                        .HasName("pk_user_passkeys");
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_user_passkeys_user_id");
 
                     b.ToTable("user_passkeys", (string)null);
                 });
@@ -1062,9 +1106,11 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("role_id");
 
-                    b.HasKey("UserId", "RoleId");
+                    b.HasKey("UserId", "RoleId")
+                        .HasName("pk_user_roles");
 
-                    b.HasIndex("RoleId");
+                    b.HasIndex("RoleId")
+                        .HasDatabaseName("ix_user_roles_role_id");
 
                     b.ToTable("user_roles", (string)null);
                 });
@@ -1089,7 +1135,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("value");
 
-                    b.HasKey("UserId", "LoginProvider", "Name");
+                    b.HasKey("UserId", "LoginProvider", "Name")
+                        .HasName("pk_user_tokens");
 
                     b.ToTable("user_tokens", (string)null);
                 });
@@ -1100,7 +1147,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .WithOne()
                         .HasForeignKey("Gosuslugi.Health.Identity.Passkeys.PasskeyUse", "CredentialId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .IsRequired()
+                        .HasConstraintName("fk_passkey_uses_user_passkeys_credential_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -1109,7 +1157,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .WithMany()
                         .HasForeignKey("RoleId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .IsRequired()
+                        .HasConstraintName("fk_role_claims_roles_role_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
@@ -1118,7 +1167,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .IsRequired()
+                        .HasConstraintName("fk_user_claims_users_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<System.Guid>", b =>
@@ -1127,7 +1177,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .IsRequired()
+                        .HasConstraintName("fk_user_logins_users_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserPasskey<System.Guid>", b =>
@@ -1136,7 +1187,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .IsRequired()
+                        .HasConstraintName("fk_user_passkeys_users_user_id");
 
                     b.OwnsOne("Microsoft.AspNetCore.Identity.IdentityPasskeyData", "Data", b1 =>
                         {
@@ -1174,7 +1226,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                                 .HasColumnType("jsonb");
 
                             b1.WithOwner()
-                                .HasForeignKey("IdentityUserPasskeyCredentialId");
+                                .HasForeignKey("IdentityUserPasskeyCredentialId")
+                                .HasConstraintName("fk_asp_net_user_passkeys_asp_net_user_passkeys_credential_id");
                         });
 
                     b.Navigation("Data")
@@ -1187,13 +1240,15 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .WithMany()
                         .HasForeignKey("RoleId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .IsRequired()
+                        .HasConstraintName("fk_user_roles_roles_role_id");
 
                     b.HasOne("Gosuslugi.Health.Identity.Domain.HealthUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .IsRequired()
+                        .HasConstraintName("fk_user_roles_users_user_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
@@ -1202,7 +1257,8 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .IsRequired()
+                        .HasConstraintName("fk_user_tokens_users_user_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -257,7 +257,7 @@ public static class WaitlistApi
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var entry = await db.WaitlistEntries
-            .FromSql($"""SELECT * FROM waitlist_entries WHERE "Id" = {id} AND "PatientId" = {patientId} FOR UPDATE""")
+            .FromSql($"""SELECT * FROM waitlist_entries WHERE id = {id} AND patient_id = {patientId} FOR UPDATE""")
             .AsTracking()
             .SingleOrDefaultAsync(ct);
         if (entry is null)
@@ -426,7 +426,7 @@ public static class WaitlistApi
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Locked, so that the sweep (which skips it) cannot expire it and pass the slot on a second time.
         var offer = await db.SlotOffers
-            .FromSql($"""SELECT * FROM slot_offers WHERE "Id" = {id} AND "PatientId" = {patientId} FOR UPDATE""")
+            .FromSql($"""SELECT * FROM slot_offers WHERE id = {id} AND patient_id = {patientId} FOR UPDATE""")
             .AsTracking()
             .SingleOrDefaultAsync(ct);
         if (offer is null)
@@ -450,7 +450,7 @@ public static class WaitlistApi
 
     private static Task<List<SlotOffer>> LockOpenOffersAsync(AppointmentsDb db, Guid entryId, CancellationToken ct) =>
         db.SlotOffers
-            .FromSql($"""SELECT * FROM slot_offers WHERE "EntryId" = {entryId} AND "Status" = 'open' FOR UPDATE""")
+            .FromSql($"""SELECT * FROM slot_offers WHERE entry_id = {entryId} AND status = 'open' FOR UPDATE""")
             .AsTracking()
             .ToListAsync(ct);
 

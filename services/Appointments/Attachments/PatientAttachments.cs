@@ -44,7 +44,7 @@ public static class PatientAttachments
         var current = await db.Attachments
             .FromSql($"""
                 SELECT * FROM attachments
-                WHERE "PatientId" = {patientId} AND "DetachedOn" IS NULL
+                WHERE patient_id = {patientId} AND detached_on IS NULL
                 FOR UPDATE
                 """)
             .AsTracking()

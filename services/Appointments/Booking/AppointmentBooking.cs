@@ -309,14 +309,14 @@ public sealed class AppointmentBooking(AppointmentsDb db, TimeProvider time, ILo
 
     private Task<Appointment?> FindAppointmentAsync(Guid appointmentId, Guid? patientId, CancellationToken ct) =>
         _db.Appointments
-            .FromSql($"""SELECT * FROM appointments WHERE "Id" = {appointmentId} FOR UPDATE""")
+            .FromSql($"""SELECT * FROM appointments WHERE id = {appointmentId} FOR UPDATE""")
             .AsTracking()
             .Where(a => patientId == null || a.PatientId == patientId)
             .SingleOrDefaultAsync(ct);
 
     private Task<Slot?> LockSlotAsync(Guid slotId, CancellationToken ct) =>
         _db.Slots
-            .FromSql($"""SELECT * FROM slots WHERE "Id" = {slotId} FOR SHARE""")
+            .FromSql($"""SELECT * FROM slots WHERE id = {slotId} FOR SHARE""")
             .AsTracking()
             .SingleOrDefaultAsync(ct);
 
@@ -329,11 +329,11 @@ public sealed class AppointmentBooking(AppointmentsDb db, TimeProvider time, ILo
     {
         var joinUrl = new NpgsqlParameter("joinUrl", NpgsqlTypes.NpgsqlDbType.Varchar) { Value = (object?)a.JoinUrl ?? DBNull.Value };
         var inserted = await _db.Database.ExecuteSqlAsync($"""
-            INSERT INTO appointments ("Id", "PatientId", "SlotId", "OrganizationId", "DoctorId", "StartsAt", "EndsAt",
-                                      "Telemedicine", "JoinUrl", "Status", "BookedBy", "BookedAt", "UpdatedAt")
+            INSERT INTO appointments (id, patient_id, slot_id, organization_id, doctor_id, starts_at, ends_at,
+                                      telemedicine, join_url, status, booked_by, booked_at, updated_at)
             VALUES ({a.Id}, {a.PatientId}, {a.SlotId}, {a.OrganizationId}, {a.DoctorId}, {a.StartsAt}, {a.EndsAt},
                     {a.Telemedicine}, {joinUrl}, {a.Status}, {a.BookedBy}, {a.BookedAt}, {a.UpdatedAt})
-            ON CONFLICT ("SlotId") WHERE "Status" = 'booked' DO NOTHING
+            ON CONFLICT (slot_id) WHERE status = 'booked' DO NOTHING
             """, ct);
         return inserted == 1;
     }

@@ -23,7 +23,7 @@ public static class IdempotencyKeyRetention
         var expiredBefore = now - KeptFor;
         return db.Database.ExecuteSqlAsync($"""
             DELETE FROM idempotent_requests
-            WHERE ctid IN (SELECT ctid FROM idempotent_requests WHERE "CreatedAt" < {expiredBefore}
+            WHERE ctid IN (SELECT ctid FROM idempotent_requests WHERE created_at < {expiredBefore}
                            LIMIT {batchSize} FOR UPDATE SKIP LOCKED)
             """, ct);
     }

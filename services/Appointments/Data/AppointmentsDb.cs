@@ -84,7 +84,7 @@ public sealed class AppointmentsDb(DbContextOptions<AppointmentsDb> options) : D
             // A doctor has one slot at a time: publishing a schedule again creates nothing new.
             slot.HasIndex(s => new { s.DoctorId, s.StartsAt }).IsUnique();
             // The search: open slots of a specialty (optionally at an organization) by time.
-            slot.HasIndex(s => new { s.SpecialtyCode, s.StartsAt }).HasFilter("NOT \"Closed\"");
+            slot.HasIndex(s => new { s.SpecialtyCode, s.StartsAt }).HasFilter("NOT closed");
             slot.HasIndex(s => new { s.OrganizationId, s.StartsAt });
         });
 
@@ -102,7 +102,7 @@ public sealed class AppointmentsDb(DbContextOptions<AppointmentsDb> options) : D
 
             // The rule that no slot is ever booked twice, whatever the number of instances: at most one live
             // appointment per slot. The losing insert of a race fails with a unique violation and answers 409.
-            appointment.HasIndex(a => a.SlotId).IsUnique().HasFilter("\"Status\" = 'booked'")
+            appointment.HasIndex(a => a.SlotId).IsUnique().HasFilter("status = 'booked'")
                 .HasDatabaseName("ux_appointments_booked_slot");
             appointment.HasIndex(a => new { a.PatientId, a.StartsAt });
             // The doctor's day.
@@ -155,7 +155,7 @@ public sealed class AppointmentsDb(DbContextOptions<AppointmentsDb> options) : D
             attachment.HasIndex(a => new { a.PatientId, a.AttachedOn });
             attachment.HasIndex(a => new { a.OrganizationId, a.ExternalId }).IsUnique();
             // One open attachment per patient.
-            attachment.HasIndex(a => a.PatientId).IsUnique().HasFilter("\"DetachedOn\" IS NULL")
+            attachment.HasIndex(a => a.PatientId).IsUnique().HasFilter("detached_on IS NULL")
                 .HasDatabaseName("ux_attachments_current");
         });
 
@@ -187,7 +187,7 @@ public sealed class AppointmentsDb(DbContextOptions<AppointmentsDb> options) : D
             entry.Property(e => e.UpdatedAt).IsConcurrencyToken();
             entry.HasIndex(e => new { e.PatientId, e.CreatedAt });
             // Who is first in line for a freed slot.
-            entry.HasIndex(e => new { e.OrganizationId, e.SpecialtyCode, e.CreatedAt }).HasFilter("\"Status\" = 'waiting'")
+            entry.HasIndex(e => new { e.OrganizationId, e.SpecialtyCode, e.CreatedAt }).HasFilter("status = 'waiting'")
                 .HasDatabaseName("ix_waitlist_entries_waiting");
         });
 
@@ -198,7 +198,7 @@ public sealed class AppointmentsDb(DbContextOptions<AppointmentsDb> options) : D
             offer.Property(o => o.Id).ValueGeneratedNever();
             offer.Property(o => o.Status).HasMaxLength(32);
             offer.HasIndex(o => new { o.PatientId, o.CreatedAt });
-            offer.HasIndex(o => o.ExpiresAt).HasFilter("\"Status\" = 'open'").HasDatabaseName("ix_slot_offers_open");
+            offer.HasIndex(o => o.ExpiresAt).HasFilter("status = 'open'").HasDatabaseName("ix_slot_offers_open");
             offer.HasIndex(o => o.SlotId);
         });
     }

@@ -27,10 +27,10 @@ public static class IdentityConsumers
     internal static async Task<KnownPatient> LockKnownPatientAsync(AppointmentsDb db, Guid patientId, CancellationToken ct)
     {
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO known_patients (\"PatientId\") VALUES ({patientId}) ON CONFLICT DO NOTHING", ct);
+            $"INSERT INTO known_patients (patient_id) VALUES ({patientId}) ON CONFLICT DO NOTHING", ct);
         // ToList rather than Single, so that EF sends the statement as written instead of wrapping it in a subquery.
         var rows = await db.KnownPatients
-            .FromSqlInterpolated($"SELECT * FROM known_patients WHERE \"PatientId\" = {patientId} FOR UPDATE")
+            .FromSqlInterpolated($"SELECT * FROM known_patients WHERE patient_id = {patientId} FOR UPDATE")
             .AsTracking()
             .ToListAsync(ct);
         return rows.Single();

@@ -40,17 +40,17 @@ public static class WaitlistOffers
         var entry = await db.WaitlistEntries
             .FromSql($"""
                 SELECT e.* FROM waitlist_entries e
-                WHERE e."Status" = 'waiting'
-                  AND e."OrganizationId" = {slot.OrganizationId}
-                  AND e."SpecialtyCode" = {slot.SpecialtyCode}
-                  AND (e."DoctorId" IS NULL OR e."DoctorId" = {slot.DoctorId})
-                  AND e."WantedBefore" > {slot.StartsAt}
-                  AND NOT EXISTS (SELECT 1 FROM slot_offers o WHERE o."EntryId" = e."Id" AND o."SlotId" = {slot.Id})
+                WHERE e.status = 'waiting'
+                  AND e.organization_id = {slot.OrganizationId}
+                  AND e.specialty_code = {slot.SpecialtyCode}
+                  AND (e.doctor_id IS NULL OR e.doctor_id = {slot.DoctorId})
+                  AND e.wanted_before > {slot.StartsAt}
+                  AND NOT EXISTS (SELECT 1 FROM slot_offers o WHERE o.entry_id = e.id AND o.slot_id = {slot.Id})
                   AND NOT EXISTS (SELECT 1 FROM appointments a
-                                  WHERE a."PatientId" = e."PatientId" AND a."SlotId" = {slot.Id} AND a."Status" = 'booked')
+                                  WHERE a.patient_id = e.patient_id AND a.slot_id = {slot.Id} AND a.status = 'booked')
                   AND NOT EXISTS (SELECT 1 FROM appointments a
-                                  WHERE a."Id" = e."AppointmentId" AND a."StartsAt" <= {slot.StartsAt})
-                ORDER BY e."CreatedAt", e."Id"
+                                  WHERE a.id = e.appointment_id AND a.starts_at <= {slot.StartsAt})
+                ORDER BY e.created_at, e.id
                 LIMIT 1
                 FOR UPDATE OF e SKIP LOCKED
                 """)
@@ -142,10 +142,10 @@ public static class WaitlistOffers
         var due = await db.SlotOffers
             .FromSql($"""
                 SELECT * FROM slot_offers
-                WHERE ("Status" = 'open' AND "ExpiresAt" <= {now})
-                   OR ("Status" = 'accepted' AND "ExpiresAt" <= {staleAcceptance}
-                       AND EXISTS (SELECT 1 FROM waitlist_entries e WHERE e."Id" = slot_offers."EntryId" AND e."Status" = 'offered'))
-                ORDER BY "ExpiresAt"
+                WHERE (status = 'open' AND expires_at <= {now})
+                   OR (status = 'accepted' AND expires_at <= {staleAcceptance}
+                       AND EXISTS (SELECT 1 FROM waitlist_entries e WHERE e.id = slot_offers.entry_id AND e.status = 'offered'))
+                ORDER BY expires_at
                 LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED
                 """)

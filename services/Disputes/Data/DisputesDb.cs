@@ -37,8 +37,8 @@ public sealed class DisputesDb(DbContextOptions<DisputesDb> options) : DbContext
             // The organization's inbox, by status.
             request.HasIndex(r => new { r.OrganizationId, r.Status, r.SubmittedAt });
             // The overdue sweep looks only at open requests.
-            request.HasIndex(r => r.DueAt).HasFilter("\"Status\" IN ('submitted', 'in_progress')")
-                .HasDatabaseName("IX_data_requests_open_due");
+            request.HasIndex(r => r.DueAt).HasFilter("status IN ('submitted', 'in_progress')")
+                .HasDatabaseName("ix_data_requests_open_due");
             // NULLs are distinct in PostgreSQL: requests sent without a key never collide.
             request.HasIndex(r => new { r.PatientId, r.IdempotencyKey }).IsUnique();
         });

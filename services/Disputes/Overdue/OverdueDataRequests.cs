@@ -26,8 +26,8 @@ public static class OverdueDataRequests
         var due = await db.DataRequests
             .FromSql($"""
                 SELECT * FROM data_requests
-                WHERE "Status" IN ('submitted', 'in_progress') AND "DueAt" <= {now}
-                ORDER BY "DueAt"
+                WHERE status IN ('submitted', 'in_progress') AND due_at <= {now}
+                ORDER BY due_at
                 LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED
                 """)

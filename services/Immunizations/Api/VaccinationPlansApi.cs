@@ -100,7 +100,7 @@ public static class VaccinationPlansApi
             var existing = await services.Db.VaccinationPlans
                 .FromSql($"""
                     SELECT * FROM vaccination_plans
-                    WHERE "OrganizationId" = {organizationId.Value} AND "ExternalId" = {valid.ExternalId}
+                    WHERE organization_id = {organizationId.Value} AND external_id = {valid.ExternalId}
                     FOR UPDATE
                     """)
                 .AsTracking()
@@ -182,7 +182,7 @@ public static class VaccinationPlansApi
         var plan = await services.Db.VaccinationPlans
             .FromSql($"""
                 SELECT * FROM vaccination_plans
-                WHERE "OrganizationId" = {organizationId} AND "ExternalId" = {id}
+                WHERE organization_id = {organizationId} AND external_id = {id}
                 FOR UPDATE
                 """)
             .AsTracking()

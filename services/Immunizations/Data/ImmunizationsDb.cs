@@ -68,8 +68,8 @@ public sealed class ImmunizationsDb(DbContextOptions<ImmunizationsDb> options) :
             plan.HasIndex(p => new { p.PatientId, p.DueOn });
             // The reminder sweep reads only the items still waiting for their reminder, by due date.
             plan.HasIndex(p => p.DueOn)
-                .HasDatabaseName("IX_vaccination_plans_DueOn_awaiting_reminder")
-                .HasFilter("\"NotifiedAt\" IS NULL AND \"DoneAt\" IS NULL AND \"CancelledAt\" IS NULL");
+                .HasDatabaseName("ix_vaccination_plans_due_on_awaiting_reminder")
+                .HasFilter("notified_at IS NULL AND done_at IS NULL AND cancelled_at IS NULL");
         });
     }
 }

@@ -30,8 +30,8 @@ public static class VaccinationDueReminders
         var due = await db.VaccinationPlans
             .FromSql($"""
                 SELECT * FROM vaccination_plans
-                WHERE "NotifiedAt" IS NULL AND "DoneAt" IS NULL AND "CancelledAt" IS NULL AND "DueOn" <= {lastDueOn}
-                ORDER BY "DueOn"
+                WHERE notified_at IS NULL AND done_at IS NULL AND cancelled_at IS NULL AND due_on <= {lastDueOn}
+                ORDER BY due_on
                 LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED
                 """)

@@ -40,8 +40,8 @@ public sealed class DeliveryDispatcher(
         var due = await db.Deliveries
             .FromSql($"""
                 SELECT * FROM deliveries
-                WHERE "Status" = 'pending' AND "NotBefore" <= {now}
-                ORDER BY "NotBefore"
+                WHERE status = 'pending' AND not_before <= {now}
+                ORDER BY not_before
                 LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED
                 """)

@@ -36,7 +36,7 @@ public sealed class NotificationsDb(DbContextOptions<NotificationsDb> options) :
 
             // The feed is read newest first, page by page, per patient.
             notification.HasIndex(n => new { n.PatientId, n.CreatedAt, n.Id }).IsDescending(false, true, true);
-            notification.HasIndex(n => n.PatientId).HasFilter("\"ReadAt\" IS NULL").HasDatabaseName("IX_notifications_unread");
+            notification.HasIndex(n => n.PatientId).HasFilter("read_at IS NULL").HasDatabaseName("ix_notifications_unread");
             notification.HasIndex(n => new { n.Category, n.SourceId }).IsUnique();
         });
 
@@ -52,7 +52,7 @@ public sealed class NotificationsDb(DbContextOptions<NotificationsDb> options) :
             delivery.Property(d => d.Status).HasMaxLength(16);
             delivery.Property(d => d.LastError).HasMaxLength(1000);
             // The dispatcher's queue: pending rows by the time they may go.
-            delivery.HasIndex(d => d.NotBefore).HasFilter("\"Status\" = 'pending'").HasDatabaseName("ix_deliveries_pending");
+            delivery.HasIndex(d => d.NotBefore).HasFilter("status = 'pending'").HasDatabaseName("ix_deliveries_pending");
             delivery.HasIndex(d => d.NotificationId);
             delivery.HasIndex(d => new { d.RecipientId, d.CreatedAt });
         });
@@ -103,7 +103,7 @@ public sealed class NotificationsDb(DbContextOptions<NotificationsDb> options) :
             reminder.Property(r => r.Status).HasMaxLength(16);
             reminder.HasIndex(r => new { r.AppointmentId, r.Kind }).IsUnique();
             // The sweeper's queue: pending reminders by due time.
-            reminder.HasIndex(r => r.DueAt).HasFilter("\"Status\" = 'pending'").HasDatabaseName("ix_appointment_reminders_pending");
+            reminder.HasIndex(r => r.DueAt).HasFilter("status = 'pending'").HasDatabaseName("ix_appointment_reminders_pending");
         });
     }
 }

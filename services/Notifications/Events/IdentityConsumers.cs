@@ -50,7 +50,7 @@ public sealed class ContactDetailsChangedConsumer(NotificationsDb db, TimeProvid
         var occurredAt = IdentityConsumers.AsStored(message.OccurredAt);
         // Locked: the preferences API may be creating the same row right now.
         var recipient = await Db.Recipients
-            .FromSql($"""SELECT * FROM recipients WHERE "PersonId" = {message.PatientId} FOR UPDATE""")
+            .FromSql($"""SELECT * FROM recipients WHERE person_id = {message.PatientId} FOR UPDATE""")
             .AsTracking()
             .SingleOrDefaultAsync(ct);
         if (recipient is null)

@@ -58,7 +58,7 @@ public static class ReminderSchedule
     /// </summary>
     internal static Task<List<AppointmentReminder>> LockAsync(NotificationsDb db, Guid appointmentId, CancellationToken ct) =>
         db.Reminders
-            .FromSql($"""SELECT * FROM appointment_reminders WHERE "AppointmentId" = {appointmentId} FOR UPDATE""")
+            .FromSql($"""SELECT * FROM appointment_reminders WHERE appointment_id = {appointmentId} FOR UPDATE""")
             .AsTracking()
             .ToListAsync(ct);
 }
@@ -188,8 +188,8 @@ public static class ReminderSweep
         var due = await db.Reminders
             .FromSql($"""
                 SELECT * FROM appointment_reminders
-                WHERE "Status" = 'pending' AND "DueAt" <= {now}
-                ORDER BY "DueAt"
+                WHERE status = 'pending' AND due_at <= {now}
+                ORDER BY due_at
                 LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED
                 """)

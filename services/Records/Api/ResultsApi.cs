@@ -132,10 +132,10 @@ public static class ResultsApi
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // An upsert, so that two concurrent saves of the same analyte both succeed (the last one wins).
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO analyte_thresholds ("PatientId", "AnalyteCode", "Low", "High", "UpdatedAt")
+            INSERT INTO analyte_thresholds (patient_id, analyte_code, low, high, updated_at)
             VALUES ({patientId}, {code}, {body.Low}, {body.High}, {now})
-            ON CONFLICT ("PatientId", "AnalyteCode")
-            DO UPDATE SET "Low" = EXCLUDED."Low", "High" = EXCLUDED."High", "UpdatedAt" = EXCLUDED."UpdatedAt"
+            ON CONFLICT (patient_id, analyte_code)
+            DO UPDATE SET low = EXCLUDED.low, high = EXCLUDED.high, updated_at = EXCLUDED.updated_at
             """, ct);
         db.AddAccessEvent(http, patientId, RecordSections.LabResults, AccessActions.Change, "изменение пороговых значений анализов");
         await db.SaveChangesAsync(ct);

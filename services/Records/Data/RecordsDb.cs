@@ -48,10 +48,10 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
             // Every version of an organization's item, numbered; exactly one current version.
             item.HasIndex(i => new { i.OrganizationId, i.ExternalId, i.Version }).IsUnique();
             item.HasIndex(i => new { i.OrganizationId, i.ExternalId }).IsUnique()
-                .HasFilter("\"IsCurrent\"").HasDatabaseName("ix_record_items_current_external_id");
+                .HasFilter("is_current").HasDatabaseName("ix_record_items_current_external_id");
             // The history: a patient's current items, newest first (keyset paging on effective_at, id).
             item.HasIndex(i => new { i.PatientId, i.EffectiveAt, i.Id }).IsDescending(false, true, true)
-                .HasFilter("\"IsCurrent\"").HasDatabaseName("ix_record_items_history");
+                .HasFilter("is_current").HasDatabaseName("ix_record_items_history");
             item.HasIndex(i => i.RecordId);
         });
 
@@ -73,7 +73,7 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
             observation.HasOne<RecordItem>().WithMany().HasForeignKey(o => o.ItemId).OnDelete(DeleteBehavior.Restrict);
             // A trend: one patient's current values of one analyte in time order.
             observation.HasIndex(o => new { o.PatientId, o.AnalyteCode, o.TakenAt })
-                .HasFilter("\"IsCurrent\"").HasDatabaseName("ix_observations_trend");
+                .HasFilter("is_current").HasDatabaseName("ix_observations_trend");
         });
 
         modelBuilder.Entity<RecordDocument>(document =>

@@ -38,9 +38,9 @@ public static class PreventiveExamReminders
         var due = await db.Items
             .FromSql($"""
                 SELECT * FROM record_items
-                WHERE "Kind" = {kind} AND "IsCurrent" AND "NotifiedAt" IS NULL AND "Status" = ANY({PlannedStatuses})
-                  AND "EffectiveAt" >= {from} AND "EffectiveAt" < {until}
-                ORDER BY "EffectiveAt"
+                WHERE kind = {kind} AND is_current AND notified_at IS NULL AND status = ANY({PlannedStatuses})
+                  AND effective_at >= {from} AND effective_at < {until}
+                ORDER BY effective_at
                 LIMIT {batchSize}
                 FOR UPDATE OF record_items SKIP LOCKED
                 """)

@@ -341,9 +341,9 @@ public sealed class HistoryExportTests(RecordsApp app)
         var organizationId = Guid.CreateVersion7();
         // One statement, so that ten thousand rows cost well under a second: an item an hour from 2020-01-01 (UTC).
         await app.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO record_items ("Id", "RecordId", "Version", "IsCurrent", "PatientId", "OrganizationId",
-                "OrganizationName", "ExternalId", "Kind", "ResourceType", "Status", "Title", "EffectiveAt", "Sections",
-                "DiagnosisCodes", "Details", "ContentHash", "SubmittedBy", "ReceivedAt", "HasDocument")
+            INSERT INTO record_items (id, record_id, version, is_current, patient_id, organization_id,
+                organization_name, external_id, kind, resource_type, status, title, effective_at, sections,
+                diagnosis_codes, details, content_hash, submitted_by, received_at, has_document)
             SELECT gen_random_uuid(), gen_random_uuid(), 1, TRUE, {patientId}, {organizationId},
                 'ГБУЗ «Городская поликлиника № 1»', 'bulk-' || n, 'visit', 'Encounter', 'finished', 'Приём врача-терапевта',
                 TIMESTAMPTZ '2020-01-01 00:00:00+00' + n * INTERVAL '1 hour', ARRAY['visits'], ARRAY[]::text[],

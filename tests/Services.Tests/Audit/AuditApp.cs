@@ -50,7 +50,7 @@ public sealed class AuditApp() : ServiceUnderTest<AuditDb, AuditDb>("audit")
             }));
 
     /// <summary>A DbContext on the owner's connection (the service itself works as the restricted role).</summary>
-    public AuditDb OwnerDb() => new(new DbContextOptionsBuilder<AuditDb>().UseNpgsql(ConnectionString).Options);
+    public AuditDb OwnerDb() => new(new DbContextOptionsBuilder<AuditDb>().UseNpgsql(ConnectionString).UseSnakeCaseNamingConvention().Options);
 
     public static PatientDataAccessed Access(Guid patientId, string actorRole = AccessActorRoles.Doctor, Guid? organizationId = null,
         string section = RecordSections.LabResults, string action = AccessActions.Read, string outcome = AccessOutcomes.Allowed,
