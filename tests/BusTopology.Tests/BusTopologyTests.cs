@@ -17,11 +17,12 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
     [Fact]
     public void Every_service_of_the_repository_with_a_bus_is_deployed()
     {
+        // Every web project of the repository (services, identity, whatever comes next; tests aside) that uses the bus.
         var root = RepositoryRoot();
-        var withBus = Directory.EnumerateFiles(Path.Combine(root, "services"), "*.csproj", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(Path.Combine(root, "identity"), "*.csproj", SearchOption.AllDirectories))
-            .Where(project => Directory.EnumerateFiles(Path.GetDirectoryName(project)!, "*.cs", SearchOption.AllDirectories)
-                .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+        var withBus = SourceFiles(root, "*.csproj")
+            .Where(project => !Path.GetRelativePath(root, project).StartsWith("tests"))
+            .Where(project => File.ReadAllText(project).Contains("Microsoft.NET.Sdk.Web"))
+            .Where(project => SourceFiles(Path.GetDirectoryName(project)!, "*.cs")
                 .Any(file => File.ReadAllText(file).Contains("AddServiceMessaging")))
             .Select(Path.GetFileNameWithoutExtension)
             .Order()
@@ -196,6 +197,12 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
 
     /// <summary>MassTransit's exchange of a message type: "Namespace:Name".</summary>
     private static string ExchangeOf(Type message) => $"{message.Namespace}:{message.Name}";
+
+    /// <summary>Files of the repository's sources: build output, local data and git's own folder are skipped.</summary>
+    private static IEnumerable<string> SourceFiles(string directory, string pattern) =>
+        Directory.EnumerateFiles(directory, pattern).Concat(Directory.EnumerateDirectories(directory)
+            .Where(sub => Path.GetFileName(sub) is not ("bin" or "obj" or ".data" or ".git" or "node_modules"))
+            .SelectMany(sub => SourceFiles(sub, pattern)));
 
     private static string RepositoryRoot()
     {
