@@ -24,11 +24,15 @@ public sealed class ServiceApp<TMarker>(int port, IReadOnlyDictionary<string, st
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(
-            new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Gosuslugi"] = "Information",
-            }.Concat(settings)));
+        // Host settings, not ConfigureAppConfiguration: client integrations (Aspire's Redis) read their connection
+        // string while the app registers its services, before app configuration callbacks would apply.
+        foreach (var (key, value) in new Dictionary<string, string?>
+                 {
+                     ["Logging:LogLevel:Default"] = "Warning",
+                     ["Logging:LogLevel:Gosuslugi"] = "Information",
+                 }.Concat(settings))
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

@@ -102,7 +102,13 @@ public sealed class TraceContinuityTests(HealthSystem system) : IClassFixture<He
                 Content = JsonContent.Create(Vaccination(system.Accounts.Patient.Snils, externalId)),
             };
             request.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId.ToHexString()}-{spanId.ToHexString()}-01");
-            var response = await client.SendAsync(request);
+            HttpResponseMessage response;
+            // The services' OpenTelemetry SDKs share this process: their HttpClient instrumentation would otherwise
+            // start a span for this client's request and overwrite the traceparent it sends.
+            using (OpenTelemetry.SuppressInstrumentationScope.Begin())
+            {
+                response = await client.SendAsync(request);
+            }
             if (response.StatusCode != HttpStatusCode.UnprocessableEntity || DateTime.UtcNow > deadline)
                 return (traceId, spanId, response);
             response.Dispose();

@@ -29,12 +29,16 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(
-            new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Gosuslugi"] = "Information",
-            }.Concat(_settings)));
+        // Host settings, not ConfigureAppConfiguration: client integrations (Aspire's Redis) read their connection
+        // string while the app registers its services, before app configuration callbacks would apply.
+        foreach (var (key, value) in new Dictionary<string, string?>
+                 {
+                     ["Logging:LogLevel:Default"] = "Warning",
+                     ["Logging:LogLevel:Gosuslugi"] = "Information",
+                 }.Concat(_settings))
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>The address Kestrel actually bound (the port was chosen at start).</summary>
