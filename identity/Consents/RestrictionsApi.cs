@@ -14,7 +14,8 @@ namespace Gosuslugi.Health.Identity.Consents;
 
 /// <param name="Kind">organization or section.</param>
 /// <param name="Section">One of Contracts' RecordSections; for an organization, null means the whole record.</param>
-public sealed record AddRestrictionRequest(string? Kind, Guid? OrganizationId, string? OrganizationName, string? Section);
+public sealed record AddRestrictionRequest(string? Kind, Guid? OrganizationId, string? OrganizationName, string? Section)
+    : IJsonRequest<AddRestrictionRequest>;
 
 public sealed record RestrictionView(
     Guid Id,
@@ -85,12 +86,10 @@ public static class RestrictionsApi
     }
 
     public static async Task<Results<Created<RestrictionView>, ValidationProblem, ProblemHttpResult>> AddAsync(
-        HttpRequest request, ClaimsPrincipal token, [AsParameters] RestrictionServices s, CancellationToken ct)
+        Json<AddRestrictionRequest> body, ClaimsPrincipal token, [AsParameters] RestrictionServices s, CancellationToken ct)
     {
         if (await PatientOfAsync(token, s, ct) is not { } patientId) return NotAllowed();
-        var (body, unreadable) = await JsonRequest.ReadAsync<AddRestrictionRequest>(request, ct);
-        if (unreadable is not null) return unreadable;
-        var errors = Validate(body!, out var kind, out var organizationName);
+        var errors = Validate(body.Value, out var kind, out var organizationName);
         if (errors.Count > 0) return Problems.Validation(errors);
 
         var now = s.Time.GetUtcNow();
@@ -98,16 +97,16 @@ public static class RestrictionsApi
         // Two equal requests at once must not both pass the duplicate check.
         await s.Db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"restrictions:" + patientId}, 0))", ct);
         var duplicate = await s.Db.AccessRestrictions.AnyAsync(r => r.PatientId == patientId && r.LiftedAt == null && r.Kind == kind
-                                                                   && r.OrganizationId == body!.OrganizationId && r.Section == body.Section, ct);
+                                                                   && r.OrganizationId == body.Value.OrganizationId && r.Section == body.Value.Section, ct);
         if (duplicate) return DelegationProblems.Conflict("already_restricted", "Такое ограничение доступа уже действует.");
 
         var restriction = new AccessRestriction
         {
             PatientId = patientId,
             Kind = kind,
-            OrganizationId = kind == AccessRestrictionKind.Organization ? body!.OrganizationId : null,
+            OrganizationId = kind == AccessRestrictionKind.Organization ? body.Value.OrganizationId : null,
             OrganizationName = organizationName,
-            Section = body!.Section,
+            Section = body.Value.Section,
             CreatedAt = now,
         };
         s.Db.AccessRestrictions.Add(restriction);

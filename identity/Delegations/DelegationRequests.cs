@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Gosuslugi.Health.Identity.Accounts;
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Contracts;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Identity.Delegations;
 
@@ -15,7 +16,7 @@ public sealed record LinkChildRequest(
     DateOnly? BirthDate,
     string? Snils,
     string? Sex,
-    BirthCertificateRequest? BirthCertificate);
+    BirthCertificateRequest? BirthCertificate) : IJsonRequest<LinkChildRequest>;
 
 public sealed record RepresentativeRequest(string? Snils);
 
@@ -27,7 +28,7 @@ public sealed record GrantDelegationRequest(
     PowerOfAttorneyRequest? PowerOfAttorney,
     DateTimeOffset? ValidFrom,
     DateTimeOffset? ValidTo,
-    string? Scope);
+    string? Scope) : IJsonRequest<GrantDelegationRequest>;
 
 public sealed record ValidChild(PersonName Name, DateOnly BirthDate, string Snils, string CertificateReference, DateOnly CertificateIssuedOn);
 

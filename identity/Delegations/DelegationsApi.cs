@@ -53,14 +53,12 @@ public static class DelegationsApi
     /// through the delegation, by a token that carries the guardian's confirmed identity (acc_level of the actor).
     /// </remarks>
     public static async Task<Results<Created<ChildLinkedResponse>, ValidationProblem, ProblemHttpResult>> LinkChildAsync(
-        HttpRequest request, ClaimsPrincipal token, [AsParameters] DelegationServices s, CancellationToken ct)
+        Json<LinkChildRequest> body, ClaimsPrincipal token, [AsParameters] DelegationServices s, CancellationToken ct)
     {
         if (await AdultConfirmedCallerAsync(token, s) is not { } guardian) return await RefusalAsync(token, s);
-        var (body, unreadable) = await JsonRequest.ReadAsync<LinkChildRequest>(request, ct);
-        if (unreadable is not null) return unreadable;
 
         var now = s.Time.GetUtcNow();
-        var errors = DelegationRequestValidator.Validate(body!, AccountCaller.Today(s.Time), out var child);
+        var errors = DelegationRequestValidator.Validate(body.Value, AccountCaller.Today(s.Time), out var child);
         if (child is null) return Problems.Validation(errors);
         if (child.Snils == guardian.Snils) return Problems.Validation("snils", "Это ваш СНИЛС. Укажите СНИЛС ребёнка.");
 
@@ -115,14 +113,12 @@ public static class DelegationsApi
 
     /// <summary>An adult principal lets a representative (an existing account, found by SNILS) act for them.</summary>
     public static async Task<Results<Created<DelegationView>, ValidationProblem, ProblemHttpResult>> GrantAsync(
-        HttpRequest request, ClaimsPrincipal token, [AsParameters] DelegationServices s, CancellationToken ct)
+        Json<GrantDelegationRequest> body, ClaimsPrincipal token, [AsParameters] DelegationServices s, CancellationToken ct)
     {
         if (await AdultConfirmedCallerAsync(token, s) is not { } principal) return await RefusalAsync(token, s);
-        var (body, unreadable) = await JsonRequest.ReadAsync<GrantDelegationRequest>(request, ct);
-        if (unreadable is not null) return unreadable;
 
         var now = s.Time.GetUtcNow();
-        var errors = DelegationRequestValidator.Validate(body!, now, s.Options.Value.MaxPowerOfAttorneyPeriod, out var grant);
+        var errors = DelegationRequestValidator.Validate(body.Value, now, s.Options.Value.MaxPowerOfAttorneyPeriod, out var grant);
         if (grant is null) return Problems.Validation(errors);
 
         var representative = await s.Db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Snils == grant.RepresentativeSnils, ct);

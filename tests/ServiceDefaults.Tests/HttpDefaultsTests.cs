@@ -29,6 +29,8 @@ public sealed class HttpDefaultsFixture : IAsyncLifetime
                 .RequireAuthorization(Policies.MedicalOrganization);
             app.MapPost("/validate", () => Problems.Validation(new Dictionary<string, string[]> { ["snils"] = ["СНИЛС не найден."] }));
             app.MapPost("/echo", (EchoBody body) => TypedResults.Ok(body));
+            app.MapPost("/typed", (Json<TypedBody> body) => TypedResults.Ok(body.Value));
+            app.MapPost("/optional", (Json<TypedBody>? body) => TypedResults.Ok(body?.Value.Name ?? "no body"));
             app.MapPost("/form", async (HttpRequest request) => TypedResults.Ok((await request.ReadFormAsync())["name"].ToString())).DisableAntiforgery();
             app.MapGet("/search", (string q) => TypedResults.Ok(q));
         });
@@ -47,6 +49,12 @@ public sealed class HttpDefaultsFixture : IAsyncLifetime
 public sealed record EchoBody(string? Name, List<EchoItem>? Items);
 
 public sealed record EchoItem(string? Code);
+
+public sealed record TypedBody(string? Name, DateOnly? On) : IJsonRequest<TypedBody>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<TypedBody>.FormatMessages { get; } =
+        new Dictionary<string, string> { ["on"] = "Дата указывается в формате ГГГГ-ММ-ДД." };
+}
 
 public sealed class HttpDefaultsTests(HttpDefaultsFixture f) : IClassFixture<HttpDefaultsFixture>
 {

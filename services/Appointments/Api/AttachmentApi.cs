@@ -20,7 +20,10 @@ public sealed record AttachmentOrganization(Guid Id, string? Name, string? Addre
 
 public sealed record MyAttachmentResponse(AttachmentOrganization Organization, DateOnly AttachedOn);
 
-public sealed record SubmitAttachmentRequest(Guid? OrganizationId, string? Reason, string? ResidenceAddress);
+public sealed record SubmitAttachmentRequest(Guid? OrganizationId, string? Reason, string? ResidenceAddress) : IJsonRequest<SubmitAttachmentRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<SubmitAttachmentRequest>.FormatMessages => AttachmentApi.FormatMessages;
+}
 
 public sealed record AttachmentRequestResponse(
     Guid Id,
@@ -94,7 +97,7 @@ public static class AttachmentApi
     }
 
     public static async Task<Results<Created<AttachmentRequestResponse>, ValidationProblem, ProblemHttpResult>>
-        SubmitAttachmentRequest(HttpContext http, ClaimsPrincipal user, [AsParameters] AttachmentServices services,
+        SubmitAttachmentRequest(HttpContext http, Json<SubmitAttachmentRequest> body, ClaimsPrincipal user, [AsParameters] AttachmentServices services,
             CancellationToken ct)
     {
         var db = services.Db;
@@ -111,16 +114,7 @@ public static class AttachmentApi
                 $"Ключ идемпотентности должен быть не длиннее {PatientAttachments.IdempotencyKeyLength} символов.");
         }
 
-        var body = await JsonBody.ReadAsync<SubmitAttachmentRequest>(http.Request, FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return OrganizationAttachmentApi.UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } submitted)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var submitted = body.Value;
 
         var reason = Trimmed(submitted.Reason);
         var address = Trimmed(submitted.ResidenceAddress);
@@ -360,7 +354,7 @@ public static class AttachmentApi
         return TypedResults.Created($"{Route}/attachment-requests/{earlier.Id}", AttachmentRequestResponse.From(earlier, organization));
     }
 
-    private static readonly Dictionary<string, string> FormatMessages = new()
+    internal static readonly Dictionary<string, string> FormatMessages = new()
     {
         ["organizationId"] = "Идентификатор поликлиники должен быть GUID.",
         ["reason"] = "Причина должна быть строкой.",

@@ -20,11 +20,20 @@ namespace Gosuslugi.Health.Appointments.Api;
 public sealed record BookingServices(AppointmentsDb Db, AppointmentBooking Booking, TimeProvider Time,
     ILogger<BookingServices> Logger);
 
-public sealed record BookAppointmentRequest(Guid? SlotId);
+public sealed record BookAppointmentRequest(Guid? SlotId) : IJsonRequest<BookAppointmentRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<BookAppointmentRequest>.FormatMessages => BookingApi.FormatMessages;
+}
 
-public sealed record MoveAppointmentRequest(Guid? SlotId);
+public sealed record MoveAppointmentRequest(Guid? SlotId) : IJsonRequest<MoveAppointmentRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<MoveAppointmentRequest>.FormatMessages => BookingApi.FormatMessages;
+}
 
-public sealed record CancelAppointmentRequest(string? Reason);
+public sealed record CancelAppointmentRequest(string? Reason) : IJsonRequest<CancelAppointmentRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<CancelAppointmentRequest>.FormatMessages => BookingApi.FormatMessages;
+}
 
 public sealed record AppointmentDoctor(Guid Id, string Name, string Specialty, string SpecialtyName);
 
@@ -93,7 +102,7 @@ public static class BookingApi
     /// one transaction, and a retry with the same key gets it again without booking anything.
     /// </summary>
     public static async Task<Results<Created<AppointmentResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>>
-        BookAppointment(HttpContext http, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken ct)
+        BookAppointment(HttpContext http, Json<BookAppointmentRequest> body, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken ct)
     {
         var db = services.Db;
         if (!user.CanManageAppointments())
@@ -109,16 +118,7 @@ public static class BookingApi
                 $"Ключ идемпотентности должен быть не длиннее {IdempotencyKeyLength} символов.");
         }
 
-        var body = await JsonBody.ReadAsync<BookAppointmentRequest>(http.Request, FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         if (request.SlotId is not { } slotId)
         {
@@ -242,7 +242,7 @@ public static class BookingApi
     }
 
     public static async Task<Results<Ok<AppointmentResponse>, ValidationProblem, ProblemHttpResult>> MoveMyAppointment(Guid id,
-        HttpContext http, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken ct)
+        HttpContext http, Json<MoveAppointmentRequest> body, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken ct)
     {
         var db = services.Db;
         if (!user.CanManageAppointments())
@@ -250,16 +250,7 @@ public static class BookingApi
             return await RefusedAsync(db, http, user, AccessActions.Change, MovePurpose, id, ct);
         }
 
-        var body = await JsonBody.ReadAsync<MoveAppointmentRequest>(http.Request, FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         if (request.SlotId is not { } slotId)
         {
@@ -273,7 +264,7 @@ public static class BookingApi
     }
 
     public static async Task<Results<Ok<AppointmentResponse>, ValidationProblem, ProblemHttpResult>> CancelMyAppointment(Guid id,
-        HttpContext http, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken ct)
+        HttpContext http, Json<CancelAppointmentRequest>? body, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken ct)
     {
         var db = services.Db;
         if (!user.CanManageAppointments())
@@ -283,18 +274,9 @@ public static class BookingApi
 
         // The reason is optional, and so is the body that carries it.
         string? reason = null;
-        if (http.Request.HasJsonContentType() || http.Request.ContentLength > 0)
+        if (body is not null)
         {
-            var body = await JsonBody.ReadAsync<CancelAppointmentRequest>(http.Request, FormatMessages, ct);
-            if (body.UnsupportedMediaType)
-            {
-                return UnsupportedMediaType();
-            }
-
-            if (body.Value is not { } request)
-            {
-                return Problems.Validation(body.Errors!);
-            }
+            var request = body.Value;
 
             reason = Trimmed(request.Reason);
             if (reason?.Length > AppointmentBooking.ReasonLength)

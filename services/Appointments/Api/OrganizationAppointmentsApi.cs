@@ -11,9 +11,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Appointments.Api;
 
-public sealed record OrganizationCancelAppointmentRequest(string? Reason);
+public sealed record OrganizationCancelAppointmentRequest(string? Reason) : IJsonRequest<OrganizationCancelAppointmentRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<OrganizationCancelAppointmentRequest>.FormatMessages => BookingApi.FormatMessages;
+}
 
-public sealed record OrganizationMoveAppointmentRequest(Guid? SlotId, string? Reason);
+public sealed record OrganizationMoveAppointmentRequest(Guid? SlotId, string? Reason) : IJsonRequest<OrganizationMoveAppointmentRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<OrganizationMoveAppointmentRequest>.FormatMessages => BookingApi.FormatMessages;
+}
 
 /// <summary>Who the appointment is for, as the organization knows its patients (by SNILS).</summary>
 public sealed record AppointmentPatient(Guid Id, string? Name, string? Snils, DateOnly? BirthDate);
@@ -107,19 +113,10 @@ public static class OrganizationAppointmentsApi
     }
 
     public static async Task<Results<Ok<OrganizationAppointmentResponse>, ValidationProblem, ProblemHttpResult>>
-        CancelOrganizationAppointment(Guid id, HttpContext http, ClaimsPrincipal user, [AsParameters] BookingServices services,
+        CancelOrganizationAppointment(Guid id, HttpContext http, Json<OrganizationCancelAppointmentRequest> body, ClaimsPrincipal user, [AsParameters] BookingServices services,
             CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<OrganizationCancelAppointmentRequest>(http.Request, BookingApi.FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return BookingApi.UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var reason = BookingApi.Trimmed(request.Reason);
         if (ValidateReason(reason) is { } invalid)
@@ -133,19 +130,10 @@ public static class OrganizationAppointmentsApi
     }
 
     public static async Task<Results<Ok<OrganizationAppointmentResponse>, ValidationProblem, ProblemHttpResult>>
-        MoveOrganizationAppointment(Guid id, HttpContext http, ClaimsPrincipal user, [AsParameters] BookingServices services,
+        MoveOrganizationAppointment(Guid id, HttpContext http, Json<OrganizationMoveAppointmentRequest> body, ClaimsPrincipal user, [AsParameters] BookingServices services,
             CancellationToken ct)
     {
-        var body = await JsonBody.ReadAsync<OrganizationMoveAppointmentRequest>(http.Request, BookingApi.FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return BookingApi.UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var errors = new Dictionary<string, string[]>();
         if (request.SlotId is null)

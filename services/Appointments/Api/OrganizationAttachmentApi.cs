@@ -14,13 +14,25 @@ namespace Gosuslugi.Health.Appointments.Api;
 
 public sealed record AttachmentServices(AppointmentsDb Db, TimeProvider Time, ILogger<AttachmentServices> Logger);
 
-public sealed record PutOrganizationAttachment(string? Snils, DateOnly? AttachedOn);
+public sealed record PutOrganizationAttachment(string? Snils, DateOnly? AttachedOn) : IJsonRequest<PutOrganizationAttachment>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<PutOrganizationAttachment>.FormatMessages => OrganizationAttachmentApi.FormatMessages;
+}
 
-public sealed record DetachOrganizationAttachment(DateOnly? DetachedOn);
+public sealed record DetachOrganizationAttachment(DateOnly? DetachedOn) : IJsonRequest<DetachOrganizationAttachment>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<DetachOrganizationAttachment>.FormatMessages => OrganizationAttachmentApi.FormatMessages;
+}
 
-public sealed record ApproveAttachmentRequest(DateOnly? AttachedOn);
+public sealed record ApproveAttachmentRequest(DateOnly? AttachedOn) : IJsonRequest<ApproveAttachmentRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<ApproveAttachmentRequest>.FormatMessages => OrganizationAttachmentApi.FormatMessages;
+}
 
-public sealed record RefuseAttachmentRequest(string? Answer);
+public sealed record RefuseAttachmentRequest(string? Answer) : IJsonRequest<RefuseAttachmentRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<RefuseAttachmentRequest>.FormatMessages => OrganizationAttachmentApi.FormatMessages;
+}
 
 public sealed record OrganizationAttachmentResponse(
     Guid Id,
@@ -87,20 +99,11 @@ public static class OrganizationAttachmentApi
     }
 
     public static async Task<Results<Ok<OrganizationAttachmentResponse>, ValidationProblem, ProblemHttpResult>>
-        PutOrganizationAttachment(string externalId, HttpContext http, ClaimsPrincipal user,
+        PutOrganizationAttachment(string externalId, HttpContext http, Json<PutOrganizationAttachment> body, ClaimsPrincipal user,
             [AsParameters] AttachmentServices services, CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId()!.Value;
-        var body = await JsonBody.ReadAsync<PutOrganizationAttachment>(http.Request, FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var errors = new Dictionary<string, string[]>();
         if (externalId.Length > PatientAttachments.ExternalIdLength)
@@ -171,16 +174,10 @@ public static class OrganizationAttachmentApi
     }
 
     public static async Task<Results<Ok<OrganizationAttachmentResponse>, NotFound, ValidationProblem, ProblemHttpResult>>
-        DetachOrganizationAttachment(string externalId, HttpContext http, ClaimsPrincipal user,
+        DetachOrganizationAttachment(string externalId, HttpContext http, Json<DetachOrganizationAttachment> body, ClaimsPrincipal user,
             [AsParameters] AttachmentServices services, CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId()!.Value;
-        var body = await JsonBody.ReadAsync<DetachOrganizationAttachment>(http.Request, FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return UnsupportedMediaType();
-        }
-
         var db = services.Db;
         var attachment = await db.Attachments
             .SingleOrDefaultAsync(a => a.OrganizationId == organizationId && a.ExternalId == externalId, ct);
@@ -189,10 +186,7 @@ public static class OrganizationAttachmentApi
             return TypedResults.NotFound();
         }
 
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         if (request.DetachedOn is not { } detachedOn)
         {
@@ -264,24 +258,15 @@ public static class OrganizationAttachmentApi
     }
 
     public static async Task<Results<Ok<OrganizationAttachmentRequestResponse>, NotFound, ValidationProblem, ProblemHttpResult>>
-        ApproveAttachmentRequest(Guid id, HttpContext http, ClaimsPrincipal user, [AsParameters] AttachmentServices services,
+        ApproveAttachmentRequest(Guid id, HttpContext http, Json<ApproveAttachmentRequest>? body, ClaimsPrincipal user, [AsParameters] AttachmentServices services,
             CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId()!.Value;
         DateOnly? attachedOn = null;
         // The body is optional: without it the patient is attached from today.
-        if (http.Request.ContentLength is > 0 || http.Request.ContentType is not null)
+        if (body is not null)
         {
-            var body = await JsonBody.ReadAsync<ApproveAttachmentRequest>(http.Request, FormatMessages, ct);
-            if (body.UnsupportedMediaType)
-            {
-                return UnsupportedMediaType();
-            }
-
-            if (body.Value is not { } approve)
-            {
-                return Problems.Validation(body.Errors!);
-            }
+            var approve = body.Value;
 
             attachedOn = approve.AttachedOn;
         }
@@ -336,16 +321,10 @@ public static class OrganizationAttachmentApi
     }
 
     public static async Task<Results<Ok<OrganizationAttachmentRequestResponse>, NotFound, ValidationProblem, ProblemHttpResult>>
-        RefuseAttachmentRequest(Guid id, HttpContext http, ClaimsPrincipal user, [AsParameters] AttachmentServices services,
+        RefuseAttachmentRequest(Guid id, HttpContext http, Json<RefuseAttachmentRequest> body, ClaimsPrincipal user, [AsParameters] AttachmentServices services,
             CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId()!.Value;
-        var body = await JsonBody.ReadAsync<RefuseAttachmentRequest>(http.Request, FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return UnsupportedMediaType();
-        }
-
         var db = services.Db;
         var request = await db.AttachmentRequests.SingleOrDefaultAsync(r => r.Id == id && r.OrganizationId == organizationId, ct);
         if (request is null)
@@ -353,10 +332,7 @@ public static class OrganizationAttachmentApi
             return TypedResults.NotFound();
         }
 
-        if (body.Value is not { } refuse)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var refuse = body.Value;
 
         var answer = refuse.Answer?.Trim();
         if (string.IsNullOrEmpty(answer))
@@ -405,7 +381,7 @@ public static class OrganizationAttachmentApi
         await db.Organizations.AsNoTracking().Where(o => o.Id == organizationId).Select(o => o.Name).SingleOrDefaultAsync(ct)
         ?? user.GetOrganizationName() ?? "";
 
-    private static readonly Dictionary<string, string> FormatMessages = new()
+    internal static readonly Dictionary<string, string> FormatMessages = new()
     {
         ["attachedOn"] = "Дата прикрепления должна быть в формате ГГГГ-ММ-ДД.",
         ["detachedOn"] = "Дата открепления должна быть в формате ГГГГ-ММ-ДД.",

@@ -13,12 +13,15 @@ namespace Gosuslugi.Health.Appointments.Api;
 public sealed record ReferenceDataServices(AppointmentsDb Db, TimeProvider Time, ILogger<ReferenceDataServices> Logger);
 
 public sealed record OrganizationProfileRequest(string? Name, string? Kind, string? Address, string? Phone, string? Email,
-    string? Website);
+    string? Website) : IJsonRequest<OrganizationProfileRequest>;
 
-public sealed record DepartmentRequest(string? Name, string? Address, string? Phone);
+public sealed record DepartmentRequest(string? Name, string? Address, string? Phone) : IJsonRequest<DepartmentRequest>;
 
 public sealed record DoctorRequest(string? FamilyName, string? GivenName, string? MiddleName, string? Specialty,
-    string? DepartmentExternalId, Guid? AccountId, bool? Active);
+    string? DepartmentExternalId, Guid? AccountId, bool? Active) : IJsonRequest<DoctorRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<DoctorRequest>.FormatMessages => OrganizationReferenceApi.DoctorFormatMessages;
+}
 
 public sealed record OrganizationResponse(Guid Id, string Name, string Kind, string Address, string Phone, string? Email,
     string? Website, DateTimeOffset UpdatedAt)
@@ -99,19 +102,10 @@ public static class OrganizationReferenceApi
     // ---- Organization side ----
 
     public static async Task<Results<Ok<OrganizationResponse>, ValidationProblem, ProblemHttpResult>> PutOrganizationProfile(
-        HttpContext http, ClaimsPrincipal user, [AsParameters] ReferenceDataServices services, CancellationToken ct)
+        HttpContext http, Json<OrganizationProfileRequest> body, ClaimsPrincipal user, [AsParameters] ReferenceDataServices services, CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId()!.Value;
-        var body = await JsonBody.ReadAsync<OrganizationProfileRequest>(http.Request, NoFormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var errors = new Dictionary<string, string[]>();
         var name = Required(request.Name, "name", 300, "Укажите название организации.", errors);
@@ -169,7 +163,7 @@ public static class OrganizationReferenceApi
     }
 
     public static async Task<Results<Ok<DepartmentResponse>, ValidationProblem, ProblemHttpResult>> PutDepartment(
-        string externalId, HttpContext http, ClaimsPrincipal user, [AsParameters] ReferenceDataServices services,
+        string externalId, HttpContext http, Json<DepartmentRequest> body, ClaimsPrincipal user, [AsParameters] ReferenceDataServices services,
         CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId()!.Value;
@@ -178,16 +172,7 @@ public static class OrganizationReferenceApi
             return badId;
         }
 
-        var body = await JsonBody.ReadAsync<DepartmentRequest>(http.Request, NoFormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var errors = new Dictionary<string, string[]>();
         var name = Required(request.Name, "name", 300, "Укажите название отделения.", errors);
@@ -230,7 +215,7 @@ public static class OrganizationReferenceApi
     }
 
     public static async Task<Results<Ok<DoctorResponse>, ValidationProblem, ProblemHttpResult>> PutDoctor(
-        string externalId, HttpContext http, ClaimsPrincipal user, [AsParameters] ReferenceDataServices services,
+        string externalId, HttpContext http, Json<DoctorRequest> body, ClaimsPrincipal user, [AsParameters] ReferenceDataServices services,
         CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId()!.Value;
@@ -239,16 +224,7 @@ public static class OrganizationReferenceApi
             return badId;
         }
 
-        var body = await JsonBody.ReadAsync<DoctorRequest>(http.Request, DoctorFormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var errors = new Dictionary<string, string[]>();
         var familyName = Required(request.FamilyName, "familyName", 100, "Укажите фамилию врача.", errors);
@@ -330,7 +306,7 @@ public static class OrganizationReferenceApi
     }
 
     public static async Task<Results<Ok<ScheduleResponse>, ValidationProblem, ProblemHttpResult>> PostDoctorSchedule(
-        string externalId, HttpContext http, ClaimsPrincipal user, [AsParameters] ReferenceDataServices services,
+        string externalId, HttpContext http, Json<ScheduleRequest> body, ClaimsPrincipal user, [AsParameters] ReferenceDataServices services,
         CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId()!.Value;
@@ -339,16 +315,7 @@ public static class OrganizationReferenceApi
             return badId;
         }
 
-        var body = await JsonBody.ReadAsync<ScheduleRequest>(http.Request, ScheduleFormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var errors = ScheduleRequestValidator.Validate(request, out var schedule);
         if (schedule is null)
@@ -483,15 +450,13 @@ public static class OrganizationReferenceApi
 
     // ---- Helpers ----
 
-    private static readonly IReadOnlyDictionary<string, string> NoFormatMessages = new Dictionary<string, string>();
-
-    private static readonly IReadOnlyDictionary<string, string> DoctorFormatMessages = new Dictionary<string, string>
+    internal static readonly IReadOnlyDictionary<string, string> DoctorFormatMessages = new Dictionary<string, string>
     {
         ["accountId"] = "Идентификатор учётной записи врача — UUID.",
         ["active"] = "Признак active — true или false.",
     };
 
-    private static readonly IReadOnlyDictionary<string, string> ScheduleFormatMessages = new Dictionary<string, string>
+    internal static readonly IReadOnlyDictionary<string, string> ScheduleFormatMessages = new Dictionary<string, string>
     {
         ["weekdays"] = "Дни недели — массив чисел от 1 (понедельник) до 7 (воскресенье).",
         ["slotMinutes"] = "Длительность приёма — целое число минут.",

@@ -14,7 +14,10 @@ namespace Gosuslugi.Health.Appointments.Api;
 public sealed record WaitlistServices(AppointmentsDb Db, TimeProvider Time, ILogger<WaitlistServices> Logger);
 
 public sealed record JoinWaitlist(Guid? OrganizationId, string? Specialty, Guid? DoctorId, Guid? AppointmentId,
-    DateTimeOffset? WantedBefore);
+    DateTimeOffset? WantedBefore) : IJsonRequest<JoinWaitlist>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<JoinWaitlist>.FormatMessages => WaitlistApi.FormatMessages;
+}
 
 public sealed record WaitlistDoctor(Guid Id, string Name, string Specialty, string SpecialtyName)
 {
@@ -89,7 +92,7 @@ public static class WaitlistApi
     }
 
     public static async Task<Results<Created<WaitlistEntryResponse>, ValidationProblem, ProblemHttpResult>> JoinWaitlist(
-        HttpContext http, ClaimsPrincipal user, [AsParameters] WaitlistServices services, CancellationToken ct)
+        HttpContext http, Json<JoinWaitlist> body, ClaimsPrincipal user, [AsParameters] WaitlistServices services, CancellationToken ct)
     {
         var db = services.Db;
         var patientId = user.GetSubjectId();
@@ -98,16 +101,7 @@ public static class WaitlistApi
             return await AttachmentApi.RefusedAsync(db, http, patientId, AccessActions.Create, ChangePurpose, null, ct);
         }
 
-        var body = await JsonBody.ReadAsync<JoinWaitlist>(http.Request, FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return OrganizationAttachmentApi.UnsupportedMediaType();
-        }
-
-        if (body.Value is not { } join)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var join = body.Value;
 
         var now = services.Time.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -527,7 +521,7 @@ public static class WaitlistApi
         _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, detail: "Запись не выполнена."),
     };
 
-    private static readonly Dictionary<string, string> FormatMessages = new()
+    internal static readonly Dictionary<string, string> FormatMessages = new()
     {
         ["organizationId"] = "Идентификатор организации должен быть GUID.",
         ["doctorId"] = "Идентификатор врача должен быть GUID.",

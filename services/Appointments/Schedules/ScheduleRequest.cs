@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Appointments.Schedules;
 
@@ -7,7 +8,10 @@ namespace Gosuslugi.Health.Appointments.Schedules;
 /// with a message the organization's developers can act on.
 /// </summary>
 public sealed record ScheduleRequest(string? From, string? To, int[]? Weekdays, string? Start, string? End, int? SlotMinutes,
-    bool? Telemedicine, string? Room);
+    bool? Telemedicine, string? Room) : IJsonRequest<ScheduleRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<ScheduleRequest>.FormatMessages => Api.OrganizationReferenceApi.ScheduleFormatMessages;
+}
 
 public static class ScheduleRequestValidator
 {

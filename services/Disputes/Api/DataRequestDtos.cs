@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Disputes.Domain;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Disputes.Api;
 
@@ -12,11 +13,14 @@ public sealed record SubmitDataRequest(
     string? DataKind,
     DateOnly? PeriodFrom,
     DateOnly? PeriodTo,
-    string? Comment);
+    string? Comment) : IJsonRequest<SubmitDataRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<SubmitDataRequest>.FormatMessages => DataRequestValidator.FormatMessages;
+}
 
 /// <param name="Status">in_progress, answered or refused.</param>
 /// <param name="Answer">Required for answered and refused: what the patient reads.</param>
-public sealed record ChangeDataRequestStatus(string? Status, string? Answer);
+public sealed record ChangeDataRequestStatus(string? Status, string? Answer) : IJsonRequest<ChangeDataRequestStatus>;
 
 public sealed record DataRequestStatusChangeResponse(string Status, string StatusTitle, DateTimeOffset At, string ByRole,
     string? Note)

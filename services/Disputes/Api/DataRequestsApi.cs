@@ -36,7 +36,7 @@ public static class DataRequestsApi
     }
 
     public static async Task<Results<Created<DataRequestResponse>, ValidationProblem, ProblemHttpResult>> SubmitDataRequest(
-        HttpContext http, ClaimsPrincipal user, [AsParameters] DisputesServices services, CancellationToken ct)
+        HttpContext http, Json<SubmitDataRequest> body, ClaimsPrincipal user, [AsParameters] DisputesServices services, CancellationToken ct)
     {
         var patientId = user.GetSubjectId();
         // A request may name any kind of data, so a limited delegation (prescriptions and lab results) does not cover it.
@@ -54,17 +54,7 @@ public static class DataRequestsApi
                 $"Ключ идемпотентности должен быть не длиннее {DataRequestRules.IdempotencyKeyLength} символов.");
         }
 
-        var body = await JsonBody.ReadAsync<SubmitDataRequest>(http.Request, DataRequestValidator.FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                detail: "Передайте запрос в формате JSON (Content-Type: application/json).");
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var now = services.Time.GetUtcNow();
         var errors = DataRequestValidator.Validate(request, DataRequestValidator.LatestAllowedDate(now), out var valid);

@@ -72,17 +72,10 @@ public static class OrganizationDataRequestsApi
     }
 
     public static async Task<Results<Ok<OrganizationDataRequestResponse>, NotFound, ValidationProblem, ProblemHttpResult>>
-        ChangeDataRequestStatus(Guid id, HttpContext http, ClaimsPrincipal user, [AsParameters] DisputesServices services,
+        ChangeDataRequestStatus(Guid id, HttpContext http, Json<ChangeDataRequestStatus> body, ClaimsPrincipal user, [AsParameters] DisputesServices services,
             CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId()!.Value;
-        var body = await JsonBody.ReadAsync<ChangeDataRequestStatus>(http.Request, new Dictionary<string, string>(), ct);
-        if (body.UnsupportedMediaType)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                detail: "Передайте статус в формате JSON (Content-Type: application/json).");
-        }
-
         // Another organization's request answers exactly like a missing one.
         var dataRequest = await services.Db.DataRequests
             .SingleOrDefaultAsync(r => r.Id == id && r.OrganizationId == organizationId, ct);
@@ -91,10 +84,7 @@ public static class OrganizationDataRequestsApi
             return TypedResults.NotFound();
         }
 
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var errors = DataRequestValidator.Validate(request, out var valid);
         if (valid is null)

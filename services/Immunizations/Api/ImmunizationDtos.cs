@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Immunizations.Domain;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Immunizations.Api;
 
@@ -17,7 +18,10 @@ public sealed record RecordImmunizationRequest(
     DateOnly? AdministeredOn,
     string? Route,
     string? Site,
-    string? PerformerName);
+    string? PerformerName) : IJsonRequest<RecordImmunizationRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<RecordImmunizationRequest>.FormatMessages => ImmunizationsApi.FormatMessages;
+}
 
 public sealed record VaccineDto(string? Code, string? Name);
 

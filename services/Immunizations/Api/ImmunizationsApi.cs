@@ -25,7 +25,7 @@ public static class ImmunizationsApi
     public const string ReadPurpose = "просмотр прививок";
     public const string CreatePurpose = "внесение сведений о вакцинации";
 
-    private static readonly Dictionary<string, string> FormatMessages = new()
+    internal static readonly Dictionary<string, string> FormatMessages = new()
     {
         ["administeredOn"] = "Дата вакцинации указывается в формате ГГГГ-ММ-ДД.",
         ["doseNumber"] = "Номер дозы указывается целым числом.",
@@ -52,7 +52,7 @@ public static class ImmunizationsApi
     }
 
     public static async Task<Results<Created<ImmunizationResponse>, Ok<ImmunizationResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>>
-        RecordImmunization(HttpContext http, HttpRequest httpRequest, ClaimsPrincipal user,
+        RecordImmunization(HttpContext http, HttpRequest httpRequest, Json<RecordImmunizationRequest> body, ClaimsPrincipal user,
             [AsParameters] ImmunizationsServices services, CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId();
@@ -63,17 +63,7 @@ public static class ImmunizationsApi
             return TypedResults.Forbid();
         }
 
-        var body = await JsonBody.ReadAsync<RecordImmunizationRequest>(httpRequest, FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                detail: "Передайте запись о вакцинации в формате JSON (Content-Type: application/json).");
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var now = services.Time.GetUtcNow();
         var errors = RecordImmunizationValidator.Validate(

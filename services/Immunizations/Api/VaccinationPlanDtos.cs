@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Immunizations.Domain;
+using Gosuslugi.Health.ServiceDefaults;
 
 namespace Gosuslugi.Health.Immunizations.Api;
 
@@ -11,7 +12,10 @@ public sealed record PublishVaccinationPlanRequest(
     string? Disease,
     string? VaccineName,
     string? Stage,
-    DateOnly? DueOn);
+    DateOnly? DueOn) : IJsonRequest<PublishVaccinationPlanRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<PublishVaccinationPlanRequest>.FormatMessages => VaccinationPlansApi.FormatMessages;
+}
 
 public static class VaccinationPlanStatuses
 {

@@ -28,7 +28,7 @@ public static class VaccinationPlansApi
     public const string OtherPatientReason = "other_patient";
     public const string AlreadyDoneReason = "already_done";
 
-    private static readonly Dictionary<string, string> FormatMessages = new()
+    internal static readonly Dictionary<string, string> FormatMessages = new()
     {
         ["dueOn"] = "Планируемая дата указывается в формате ГГГГ-ММ-ДД.",
     };
@@ -53,7 +53,7 @@ public static class VaccinationPlansApi
     }
 
     public static async Task<Results<Created<VaccinationPlanItemResponse>, Ok<VaccinationPlanItemResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>>
-        PublishVaccinationPlan(string externalId, HttpContext http, HttpRequest httpRequest, ClaimsPrincipal user,
+        PublishVaccinationPlan(string externalId, HttpContext http, HttpRequest httpRequest, Json<PublishVaccinationPlanRequest> body, ClaimsPrincipal user,
             [AsParameters] ImmunizationsServices services, CancellationToken ct)
     {
         var organizationId = user.GetOrganizationId();
@@ -64,17 +64,7 @@ public static class VaccinationPlansApi
             return TypedResults.Forbid();
         }
 
-        var body = await JsonBody.ReadAsync<PublishVaccinationPlanRequest>(httpRequest, FormatMessages, ct);
-        if (body.UnsupportedMediaType)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                detail: "Передайте пункт плана вакцинации в формате JSON (Content-Type: application/json).");
-        }
-
-        if (body.Value is not { } request)
-        {
-            return Problems.Validation(body.Errors!);
-        }
+        var request = body.Value;
 
         var now = services.Time.GetUtcNow();
         var errors = VaccinationPlanValidator.Validate(externalId, request,

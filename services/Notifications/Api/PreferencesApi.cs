@@ -14,12 +14,13 @@ public sealed record QuietHoursDto(string From, string To);
 
 public sealed record ChannelChoice(bool Sms, bool Email, bool Push);
 
-public sealed record PreferencesRequest(QuietHoursDto? QuietHours, Dictionary<string, ChannelChoice>? Channels);
+public sealed record PreferencesRequest(QuietHoursDto? QuietHours, Dictionary<string, ChannelChoice>? Channels)
+    : IJsonRequest<PreferencesRequest>;
 
 public sealed record PreferencesResponse(QuietHoursDto? QuietHours, IReadOnlyDictionary<string, ChannelChoice> Channels,
     IReadOnlyList<DeviceResponse> Devices);
 
-public sealed record DeviceRequest(string? Token, string? Platform);
+public sealed record DeviceRequest(string? Token, string? Platform) : IJsonRequest<DeviceRequest>;
 
 public sealed record DeviceResponse(Guid Id, string Platform, DateTimeOffset RegisteredAt);
 
@@ -58,8 +59,9 @@ public static class PreferencesApi
         CancellationToken ct) => TypedResults.Ok(await LoadAsync(db, user.GetSubjectId(), ct));
 
     public static async Task<Results<Ok<PreferencesResponse>, ValidationProblem>> PutMyPreferences(
-        PreferencesRequest request, ClaimsPrincipal user, NotificationsDb db, TimeProvider time, CancellationToken ct)
+        Json<PreferencesRequest> body, ClaimsPrincipal user, NotificationsDb db, TimeProvider time, CancellationToken ct)
     {
+        var request = body.Value;
         var errors = new Dictionary<string, string[]>();
         TimeOnly? from = null, to = null;
         if (request.QuietHours is { } quiet)
@@ -128,8 +130,9 @@ public static class PreferencesApi
     }
 
     public static async Task<Results<Created<DeviceResponse>, Ok<DeviceResponse>, ValidationProblem>> RegisterDevice(
-        DeviceRequest request, ClaimsPrincipal user, NotificationsDb db, TimeProvider time, CancellationToken ct)
+        Json<DeviceRequest> body, ClaimsPrincipal user, NotificationsDb db, TimeProvider time, CancellationToken ct)
     {
+        var request = body.Value;
         var errors = new Dictionary<string, string[]>();
         var token = request.Token?.Trim();
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
