@@ -1,6 +1,7 @@
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Gosuslugi.Health.ServiceDefaults.Http;
 using Gosuslugi.Health.ServiceDefaults.Logging;
+using Gosuslugi.Health.ServiceDefaults.OpenApi;
 using Gosuslugi.Health.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -42,6 +43,7 @@ public static class Extensions
         builder.AddServiceProblemDetails();
         builder.AddForwardedHeadersDefaults();
         builder.AddServiceAuthentication();
+        builder.AddServiceOpenApi();
 
         // A startup filter puts the error, correlation and telemetry middlewares at the very front of the
         // pipeline, whatever order a service calls its own Use*/Map* methods in.
@@ -49,7 +51,10 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>/health/live (process is up, no dependency checks) and /health/ready (checks tagged "ready"), anonymous, in every environment.</summary>
+    /// <summary>
+    /// /health/live (process is up, no dependency checks) and /health/ready (checks tagged "ready"), anonymous, in every
+    /// environment; the OpenAPI document at /openapi/v1.json.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(LivePath, new HealthCheckOptions
@@ -70,6 +75,7 @@ public static class Extensions
             },
         }).AllowAnonymous().DisableHttpMetrics();
 
+        app.MapServiceOpenApi();
         return app;
     }
 }

@@ -30,7 +30,7 @@ public static class FhirIngestionApi
 
     public static RouteGroupBuilder MapFhirIngestionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/records").WithTags("Ingestion");
+        var api = app.MapGroup("/api/v1/records").WithTags("Ingestion").DescribeFhirRoutes();
 
         api.MapPost("/fhir/{resourceType}", PublishFhirResource)
             .RequireAuthorization(Policies.MedicalOrganization)

@@ -1,27 +1,54 @@
-using Gosuslugi.Health.Records.Exports.Pdf;
+using PdfSharp.Fonts;
 
 namespace Gosuslugi.Health.Records.Exports;
 
 /// <summary>
-/// The DejaVu Sans faces embedded in this assembly (Fonts/, licence in Fonts/LICENSE): a PDF never depends on the
-/// fonts of the machine that renders it, and every face has Cyrillic. Parsed once; shared by every render (read-only).
+/// PDFsharp's font resolver: the DejaVu Sans faces embedded in this assembly (Fonts/, licence in Fonts/LICENSE), so that a
+/// PDF never depends on the fonts of the machine that renders it and every face has Cyrillic. Whatever family is asked
+/// for gets DejaVu Sans. One instance per process, registered before the first font is used; the face files are read once.
 /// </summary>
-public static class ExportFonts
+public sealed class ExportFonts : IFontResolver
 {
-    private static readonly Lazy<TrueTypeFont> RegularFace = new(() => Load("DejaVuSans"));
-    private static readonly Lazy<TrueTypeFont> BoldFace = new(() => Load("DejaVuSans-Bold"));
+    public const string Family = "DejaVu Sans";
 
-    public static TrueTypeFont Regular => RegularFace.Value;
+    private const string RegularFace = "DejaVuSans";
+    private const string BoldFace = "DejaVuSans-Bold";
 
-    public static TrueTypeFont Bold => BoldFace.Value;
+    private static readonly Lazy<byte[]> RegularFile = new(() => Load(RegularFace));
+    private static readonly Lazy<byte[]> BoldFile = new(() => Load(BoldFace));
+    private static readonly Lazy<ExportFonts> Registered = new(Register);
 
-    private static TrueTypeFont Load(string face)
+    private ExportFonts()
+    {
+    }
+
+    /// <summary>Makes this resolver PDFsharp's (once per process; PDFsharp's font settings are global).</summary>
+    public static void EnsureRegistered() => _ = Registered.Value;
+
+    public FontResolverInfo ResolveTypeface(string familyName, bool bold, bool italic) =>
+        new(bold ? BoldFace : RegularFace, mustSimulateBold: false, mustSimulateItalic: italic);
+
+    public byte[]? GetFont(string faceName) => faceName switch
+    {
+        RegularFace => RegularFile.Value,
+        BoldFace => BoldFile.Value,
+        _ => null,
+    };
+
+    private static ExportFonts Register()
+    {
+        var resolver = new ExportFonts();
+        GlobalFontSettings.FontResolver = resolver;
+        return resolver;
+    }
+
+    private static byte[] Load(string face)
     {
         var name = $"Gosuslugi.Health.Records.Exports.Fonts.{face}.ttf";
         using var stream = typeof(ExportFonts).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"The font {name} is not embedded in the assembly.");
         using var buffer = new MemoryStream((int)stream.Length);
         stream.CopyTo(buffer);
-        return new TrueTypeFont(face, buffer.ToArray());
+        return buffer.ToArray();
     }
 }

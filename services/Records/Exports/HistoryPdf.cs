@@ -1,17 +1,20 @@
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
-using Gosuslugi.Health.Records.Exports.Pdf;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
 
 namespace Gosuslugi.Health.Records.Exports;
 
 /// <summary>
-/// The PDF "Выписка из медицинской карты": A4, Russian, DejaVu Sans embedded (subsets), the patient and the selection
+/// The PDF "Выписка из медицинской карты" (PDFsharp): A4, Russian, DejaVu Sans embedded (subsets), the patient and the selection
 /// first, then each item newest first with its details and, for results, a table of values; "Стр. N из M" below.
 /// </summary>
 public static class HistoryPdf
 {
     public const string ContentType = "application/pdf";
     public const string Creator = "Госуслуги.Здоровье";
+
+    private static readonly XBrush GeneratedBrush = new XSolidBrush(PdfFlow.Gray(0.35));
 
     private static readonly PdfColumn[] ValueColumns =
     [
@@ -26,9 +29,11 @@ public static class HistoryPdf
     public static async Task RenderAsync(ExportHeader header, IAsyncEnumerable<ExportEntry> entries, Stream output,
         CancellationToken ct)
     {
-        var fonts = new Fonts();
-        var document = new PdfDocumentWriter();
-        var flow = new PdfFlow(document);
+        ExportFonts.EnsureRegistered();
+        using var document = new PdfDocument();
+        using var measure = XGraphics.CreateMeasureContext(new XSize(PdfFlow.A4Width, PdfFlow.A4Height), XGraphicsUnit.Point, XPageDirection.Downwards);
+        var fonts = new Fonts(measure);
+        using var flow = new PdfFlow(document);
 
         WriteHeader(flow, header, fonts);
         var count = 0;
@@ -45,8 +50,13 @@ public static class HistoryPdf
         var footer = header.PatientName is null ? ExportHeader.Title : $"{ExportHeader.Title} · {header.PatientName}";
         flow.NumberPages((page, pages) => $"Стр. {page} из {pages}", footer, fonts.Small);
 
-        var title = header.PatientName is null ? ExportHeader.Title : $"{ExportHeader.Title}: {header.PatientName}";
-        document.Save(output, new PdfInfo(title, $"Записи {header.Period}", Creator, header.GeneratedAt, "ru-RU"));
+        document.Info.Title = header.PatientName is null ? ExportHeader.Title : $"{ExportHeader.Title}: {header.PatientName}";
+        document.Info.Subject = $"Записи {header.Period}";
+        document.Info.Creator = Creator;
+        document.Info.CreationDate = header.GeneratedAt.UtcDateTime;
+        document.Language = "ru-RU";
+        // PDFsharp asks the stream for its position (the cross-reference table's offsets); a response buffer cannot seek.
+        document.Save(output.CanSeek ? output : new PositionCountingStream(output), closeStream: false);
     }
 
     private static void WriteHeader(PdfFlow flow, ExportHeader header, Fonts fonts)
@@ -64,7 +74,7 @@ public static class HistoryPdf
             flow.Paragraph(line, fonts.Regular);
         }
         flow.Paragraph($"Всего записей: {header.Items.Count}", fonts.Regular);
-        flow.Paragraph(header.Generated, fonts.Regular, color: PdfColor.Gray(0.35));
+        flow.Paragraph(header.Generated, fonts.Regular, brush: GeneratedBrush);
         flow.Rule(6);
     }
 
@@ -109,16 +119,52 @@ public static class HistoryPdf
             Interpretations.IsAbnormal(value.Interpretation));
     }
 
-    /// <summary>The faces and sizes the export uses.</summary>
-    private sealed class Fonts
+    /// <summary>The faces and sizes the export uses, made once per document.</summary>
+    private sealed class Fonts(XGraphics measure)
     {
-        public PdfFont Title { get; } = new(ExportFonts.Bold, 15);
-        public PdfFont Subtitle { get; } = new(ExportFonts.Bold, 11);
-        public PdfFont Bold { get; } = new(ExportFonts.Bold, 9.5);
-        public PdfFont Regular { get; } = new(ExportFonts.Regular, 9);
-        public PdfFont Small { get; } = new(ExportFonts.Regular, 7.5);
-        public PdfFont TableHeader { get; } = new(ExportFonts.Bold, 8);
-        public PdfFont Table { get; } = new(ExportFonts.Regular, 8);
-        public PdfFont TableEmphasis { get; } = new(ExportFonts.Bold, 8);
+        public PdfFlowFont Title { get; } = new(measure, 15, bold: true);
+        public PdfFlowFont Subtitle { get; } = new(measure, 11, bold: true);
+        public PdfFlowFont Bold { get; } = new(measure, 9.5, bold: true);
+        public PdfFlowFont Regular { get; } = new(measure, 9, bold: false);
+        public PdfFlowFont Small { get; } = new(measure, 7.5, bold: false);
+        public PdfFlowFont TableHeader { get; } = new(measure, 8, bold: true);
+        public PdfFlowFont Table { get; } = new(measure, 8, bold: false);
+        public PdfFlowFont TableEmphasis { get; } = new(measure, 8, bold: true);
+    }
+
+    /// <summary>Passes writes through to a forward-only stream and counts them, which is the position PDFsharp asks for.</summary>
+    private sealed class PositionCountingStream(Stream inner) : Stream
+    {
+        private long _written;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _written;
+
+        public override long Position
+        {
+            get => _written;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            _written += buffer.Length;
+        }
+
+        public override void WriteByte(byte value)
+        {
+            inner.WriteByte(value);
+            _written++;
+        }
+
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

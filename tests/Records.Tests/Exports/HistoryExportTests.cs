@@ -77,9 +77,11 @@ public sealed class HistoryExportTests(RecordsApp app)
 
         var fonts = await Poppler.FontsAsync(pdf);
         fonts.ShouldNotBeEmpty();
-        fonts.ShouldAllBe(font => font[0].Contains("DejaVuSans"));
-        // Columns from the end: object ID (2), uni, sub, emb.
-        fonts.ShouldAllBe(font => font[font.Length - 5] == "yes");
+        // "<subset tag>+DejaVu Sans" and "<subset tag>+DejaVu Sans,Bold", as PDFsharp names the embedded faces.
+        fonts.Select(font => string.Join(' ', font.TakeWhile(part => part != "CID")).Split('+')[^1])
+            .Order().ShouldBe(["DejaVu Sans", "DejaVu Sans,Bold"]);
+        // Columns from the end: object ID (2), uni, sub, emb: embedded subsets with a Unicode map (text can be extracted).
+        fonts.ShouldAllBe(font => font[font.Length - 5] == "yes" && font[font.Length - 4] == "yes" && font[font.Length - 3] == "yes");
     }
 
     [Fact]
