@@ -192,7 +192,12 @@ public sealed class TraceContinuityTests(HealthSystem system) : IClassFixture<He
             _listener = new ActivityListener
             {
                 ShouldListenTo = source => Sources.Contains(source.Name),
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                // Not the test client's own request (a client span without a parent): sampled, it would let the
+                // in-process services' HttpClient instrumentation overwrite the traceparent the client sends.
+                Sample = (ref ActivityCreationOptions<ActivityContext> o) =>
+                    o.Source.Name == "System.Net.Http" && o.Parent == default
+                        ? ActivitySamplingResult.None
+                        : ActivitySamplingResult.AllDataAndRecorded,
                 ActivityStopped = _stopped.Enqueue,
             };
             ActivitySource.AddActivityListener(_listener);
