@@ -45,6 +45,9 @@ public interface IServiceHost : IAsyncDisposable
     /// <summary>Starts the host on first use: migrations are applied before it answers anything.</summary>
     HttpClient CreateClient();
 
+    /// <summary>The started host's services.</summary>
+    IServiceProvider Services { get; }
+
     Task<T> WithDbAsync<T>(Func<DbContext, Task<T>> query);
 }
 
