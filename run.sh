@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts the whole Gosuslugi.Health system on this machine: PostgreSQL, RabbitMQ and Redis as local
-# processes (data in .data/), identity, every service and the gateway, through the AppHost.
+# Starts the whole Gosuslugi.Health system on this machine through the .NET Aspire AppHost: PostgreSQL, RabbitMQ,
+# Redis and a development SMTP server as local processes (data in .data/), identity, every service, the gateway and
+# the development mailbox; the Aspire dashboard shows them all (resources, logs, traces, metrics).
 # Usage: ./run.sh [--fresh] [AppHost options, e.g. --port-base 9000]   Ctrl+C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,32 +20,13 @@ ensure_packages() {
   fi
 }
 
-# A previous AppHost that was killed (kill -9, power loss) may have left its servers running on
-# .data; stop exactly those (pid and command line must both match), never anything else.
-stop_leftovers() {
-  local pidfile=.data/apphost.pids pid marker
-  [ -f "$pidfile" ] || return 0
-  while read -r pid marker; do
-    [ -n "${pid:-}" ] && [ -r "/proc/$pid/cmdline" ] || continue
-    if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"; then
-      echo "Stopping leftover process $pid ($marker) from a previous run"
-      kill -TERM "$pid" 2>/dev/null || true
-    fi
-  done <"$pidfile"
-  sleep 2
-  while read -r pid marker; do
-    [ -n "${pid:-}" ] && [ -r "/proc/$pid/cmdline" ] && kill -KILL "$pid" 2>/dev/null || true
-  done <"$pidfile"
-  rm -f "$pidfile"
-}
-
 ensure_packages
 dotnet tool restore >/dev/null
-stop_leftovers
 echo "Building ..."
 dotnet build AppHost/Gosuslugi.Health.AppHost.csproj -c Debug -nologo -clp:ErrorsOnly
 apphost_dll=$(dotnet msbuild AppHost/Gosuslugi.Health.AppHost.csproj -nologo -p:Configuration=Debug -getProperty:TargetPath)
 
-# The AppHost prints the gateway URL, the dashboard URL and the demo accounts (.data/demo.json)
-# once everything is up, and stops every process it started on Ctrl+C or SIGTERM.
+# The AppHost prints the gateway URL, the dashboard's login URL and the demo accounts (.data/demo.json) once every
+# resource is healthy, and stops every process it started on Ctrl+C or SIGTERM (DCP also stops them when the AppHost
+# itself is killed, so nothing is left behind).
 exec dotnet "$apphost_dll" "$@"

@@ -1,63 +1,107 @@
-using Gosuslugi.Health.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using System.Security.Cryptography;
+using Gosuslugi.Health.AppHost;
 
-// The whole system, declared the way a .NET Aspire AppHost declares it (see AppHost/Hosting for
-// the small orchestrator behind this API). Options: see AppHostOptions (--fresh, --data-dir, ...).
-var builder = DistributedApplication.CreateBuilder(args);
+// The whole system on .NET Aspire: servers as executables from the machine's packages (no containers), identity,
+// the services, the gateway and the development mailbox. Options: see AppHostOptions (--fresh, --port-base, ...).
+var options = AppHostOptions.Parse(args);
+options.PrepareDataDirectory();
+var secrets = options.LoadOrCreateSecrets();
+var data = options.DataDirectory;
 
-var postgres = builder.AddPostgres("postgres");
-var rabbitmq = builder.AddRabbitMQ("rabbitmq");
-var redis = builder.AddRedis("redis");
-// A real SMTP server that keeps e-mail in .data/mailbox/email instead of relaying it (shown on the dashboard).
-var smtp = builder.AddSmtp("smtp");
+var dashboardPort = options.Port(1, 18888, options.DashboardPort);
+var dashboardToken = RandomNumberGenerator.GetHexString(32, lowercase: true);
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+{
+    Args = [.. options.AspireArgs,
+        $"--ASPNETCORE_URLS=http://127.0.0.1:{dashboardPort}",
+        $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{options.Port(9, 18889)}",
+        "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+        // Ctrl+C returns only when DCP has stopped every process.
+        "--DcpPublisher:WaitForResourceCleanup=true",
+        $"--ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN={dashboardToken}",
+        $"--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS={(options.DashboardAnonymous ? "true" : "false")}"],
+    AllowUnsecuredTransport = true,
+});
 
-var identity = builder.AddProject<Projects.Identity>("identity")
-    .WithReference(postgres.AddDatabase("identitydb"))
-    .WithReference(rabbitmq)
-    .WithReference(redis)
+var postgres = builder.AddLocalPostgres("postgres", Path.Combine(data, "postgres"), options.Port(2, 55432), secrets.PostgresPassword);
+var rabbitmq = builder.AddLocalRabbitMQ("rabbitmq", Path.Combine(data, "rabbitmq"), options.Port(3, 55672), options.Port(4, 55673),
+    epmdPort: options.Port(7, 55674), distributionPort: options.Port(8, 55675), secrets.RabbitMqUser, secrets.RabbitMqPassword);
+var redis = builder.AddLocalRedis("redis", Path.Combine(data, "redis"), options.Port(5, 56379), secrets.RedisPassword);
+// A real SMTP server that keeps e-mail in .data/mailbox/email instead of relaying it (shown by the mailbox below).
+var smtp = builder.AddDevelopmentSmtp("smtp", Path.Combine(options.MailboxDirectory, "email"), options.Port(6, 52525));
+
+// One-shot: declares every service's exchanges, durable queues and bindings (from the consumers in code) before
+// anything publishes, so no event is lost for want of a queue; then exits 0.
+var busTopology = builder.AddProject<Projects.Gosuslugi_Health_BusTopology>("bus-topology-init", launchProfileName: null)
+    .WithReference(rabbitmq).WaitFor(rabbitmq);
+
+var gatewayUrl = $"http://127.0.0.1:{options.Port(0, 8080, options.GatewayPort)}";
+var projectIndex = 0;
+IResourceBuilder<ProjectResource> AddProject<TProject>(string name, int? port = null) where TProject : IProjectMetadata, new()
+{
+    port ??= options.Port(10 + projectIndex, 5101 + projectIndex++);
+    return builder.AddProject<TProject>(name, launchProfileName: null)
+        .WithHttpEndpoint(port: port, targetPort: port, isProxied: false)
+        .WithEndpoint("http", e => e.TargetHost = "127.0.0.1")
+        .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+        .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
+        // Tokens name the public entry (the gateway) as issuer.
+        .WithEnvironment("Identity__Issuer", gatewayUrl)
+        .WithHttpHealthCheck("/health/ready");
+}
+
+var identity = AddProject<Projects.Gosuslugi_Health_Identity>("identity");
+var identityDb = postgres.AddDatabase("identitydb");
+identity
+    .WithReference(identityDb).WaitFor(identityDb)
+    .WithReference(rabbitmq).WaitFor(rabbitmq).WaitForCompletion(busTopology)
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Identity__Url", identity.GetEndpoint("http"))
     .WithEnvironment("Identity__SeedDemoData", "true")
-    .WithEnvironment("Identity__DemoFile", Path.Combine(builder.DataDirectory, "demo.json"))
-    .WithEnvironment("Identity__Mailbox__Directory", Path.Combine(builder.DataDirectory, "mailbox"));
+    .WithEnvironment("Identity__DemoFile", Path.Combine(data, "demo.json"))
+    .WithEnvironment("Identity__Mailbox__Directory", options.MailboxDirectory);
 
-// Every service owns its database, talks over the bus and caches in Redis. It fetches identity's token
-// keys on its first authenticated request, so it need not wait for identity.
-IResourceBuilder<ProjectResource> AddService<TProject>(string name) where TProject : IProjectMetadata =>
-    builder.AddProject<TProject>(name)
-        .WithReference(postgres.AddDatabase($"{name}db"))
-        .WithReference(rabbitmq)
-        .WithReference(redis)
-        .WithReference(identity);
+// Every service owns its database, talks over the bus and caches in Redis. It fetches identity's token keys on
+// its first authenticated request, so it need not wait for identity.
+IResourceBuilder<ProjectResource> AddService<TProject>(string name) where TProject : IProjectMetadata, new()
+{
+    var database = postgres.AddDatabase($"{name}db");
+    return AddProject<TProject>(name)
+        .WithReference(database).WaitFor(database)
+        .WithReference(rabbitmq).WaitFor(rabbitmq).WaitForCompletion(busTopology)
+        .WithReference(redis).WaitFor(redis)
+        .WithReference(identity)
+        .WithEnvironment("Identity__Url", identity.GetEndpoint("http"));
+}
 
-var appointments = AddService<Projects.Appointments>("appointments");
-var records = AddService<Projects.Records>("records");
-var immunizations = AddService<Projects.Immunizations>("immunizations");
-var prescriptions = AddService<Projects.Prescriptions>("prescriptions");
-var sickleave = AddService<Projects.SickLeave>("sickleave");
-// SMS and push go to development providers that record what they would send in the mailbox folder (dashboard).
-var notifications = AddService<Projects.Notifications>("notifications")
-    .WithReference(smtp)
-    .WithEnvironment("Notifications__Outbox__Directory", Path.Combine(builder.DataDirectory, "mailbox"));
-var disputes = AddService<Projects.Disputes>("disputes");
-var audit = AddService<Projects.Audit>("audit");
+var appointments = AddService<Projects.Gosuslugi_Health_Appointments>("appointments");
+var records = AddService<Projects.Gosuslugi_Health_Records>("records");
+var immunizations = AddService<Projects.Gosuslugi_Health_Immunizations>("immunizations");
+var prescriptions = AddService<Projects.Gosuslugi_Health_Prescriptions>("prescriptions");
+var sickleave = AddService<Projects.Gosuslugi_Health_SickLeave>("sickleave");
+// SMS and push go to development providers that record what they would send in the mailbox folder.
+var notifications = AddService<Projects.Gosuslugi_Health_Notifications>("notifications")
+    .WithReference(smtp).WaitFor(smtp)
+    .WithEnvironment("Notifications__Outbox__Directory", options.MailboxDirectory);
+var disputes = AddService<Projects.Gosuslugi_Health_Disputes>("disputes");
+var audit = AddService<Projects.Gosuslugi_Health_Audit>("audit");
+IResourceBuilder<ProjectResource>[] services = [appointments, records, immunizations, prescriptions, sickleave, notifications, disputes, audit];
 
-// Identity publishes the demo patients' events on its first start. RabbitMQ drops a message that no
-// queue is bound for, so the services that consume those events declare their queues first.
-foreach (var service in new[] { appointments, records, immunizations, prescriptions, sickleave, notifications, disputes, audit })
-    identity.WaitFor(service);
+var gateway = AddProject<Projects.Gosuslugi_Health_Gateway>("gateway", options.Port(0, 8080, options.GatewayPort))
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(identity).WaitFor(identity)
+    .WithEnvironment("Identity__Url", identity.GetEndpoint("http"));
+foreach (var service in services) gateway.WithReference(service);
 
-var gateway = builder.AddProject<Projects.Gateway>("gateway", port: 8080)
-    .WithReference(redis)
-    .WithReference(identity)
-    .WithReference(appointments)
-    .WithReference(records)
-    .WithReference(immunizations)
-    .WithReference(prescriptions)
-    .WithReference(sickleave)
-    .WithReference(notifications)
-    .WithReference(disputes)
-    .WithReference(audit)
-    .WaitFor(identity);
+// What identity and Notifications would have sent (SMS, push, e-mail), as a page of its own on the dashboard.
+AddProject<Projects.Gosuslugi_Health_DevMailbox>("mailbox", options.Port(19, 18890))
+    .WithEnvironment("Mailbox__Directory", options.MailboxDirectory)
+    .WaitFor(smtp);
 
-// Tokens name the public entry (the gateway) as issuer; keys come from identity directly.
-builder.WithTokenIssuer(identity, publicEntry: gateway);
+builder.Services.AddSingleton(options);
+builder.Services.AddHostedService<LeftoverProcesses>();
+builder.Services.AddHostedService(sp => new ReadySummary(sp, options, gatewayUrl,
+    dashboardUrl: $"http://127.0.0.1:{dashboardPort}", dashboardLogin: options.DashboardAnonymous ? null : $"http://127.0.0.1:{dashboardPort}/login?t={dashboardToken}"));
 
 builder.Build().Run();

@@ -48,12 +48,14 @@ if [[ $scenario == signin ]]; then
 fi
 # The gateway's per-client limit would otherwise be what we measure: one benchmark client is one client.
 env Gateway__RateLimit__PermitsPerSecond=1000000 Gateway__RateLimit__Burst=1000000 "${extra_env[@]}" \
-  dotnet "$apphost_dll" --data-dir "$data_dir" --fresh --port-base "$port_base" --no-color >"$data_dir.log" 2>&1 &
+  dotnet "$apphost_dll" --data-dir "$data_dir" --fresh --port-base "$port_base" >"$data_dir.log" 2>&1 &
 apphost=$!
+# SIGTERM makes the AppHost stop DCP, every server and project; nothing is left running.
 trap 'kill -TERM $apphost 2>/dev/null; wait $apphost 2>/dev/null || true' EXIT
 
 if [[ $scenario == signin ]]; then
   for _ in $(seq 1 300); do [[ -f $data_dir/bench-users.json ]] && break; sleep 1; done
 fi
-dotnet "$bench_dll" --scenario "$scenario" --dashboard "http://127.0.0.1:$((port_base + 1))" --demo "$data_dir/demo.json" --report "$report" "${args[@]}"
+# The AppHost writes $data_dir/resources.json once every resource is healthy.
+dotnet "$bench_dll" --scenario "$scenario" --demo "$data_dir/demo.json" --resources "$data_dir/resources.json" --report "$report" "${args[@]}"
 echo "Report: $report (system log: $data_dir.log)"

@@ -11,7 +11,7 @@ using Gosuslugi.Health.TestInfrastructure.Oidc;
 // (SignInBench). Scenario "records": a patient with 5,000 lab results over 10 years (RecordsBench). The system must be
 // running (bench/run.sh starts it).
 var options = BenchOptions.Parse(args);
-var resources = await SystemUnderBench.WaitUntilReadyAsync(options.Dashboard, options.DemoFile, TimeSpan.FromMinutes(5));
+var resources = await SystemUnderBench.WaitUntilReadyAsync(options.ResourcesFile, options.DemoFile, TimeSpan.FromMinutes(10));
 var demo = JsonDocument.Parse(await File.ReadAllTextAsync(options.DemoFile)).RootElement;
 var gateway = new Uri(demo.GetProperty("gateway").GetString()!.TrimEnd('/') + "/");
 if (options.Scenario == "signin") return await SignInBench.RunAsync(options, gateway, demo);
@@ -66,7 +66,7 @@ if (options.ReportFile is { } file)
 }
 return rounds.Sum(r => r.Direct.Failures + r.Proxied.Failures) == 0 ? 0 : 1;
 
-public sealed record BenchOptions(string Scenario, string DemoFile, Uri Dashboard, int Concurrency, TimeSpan WarmUp, TimeSpan Duration,
+public sealed record BenchOptions(string Scenario, string DemoFile, string ResourcesFile, int Concurrency, TimeSpan WarmUp, TimeSpan Duration,
     int Vaccinations, int Rounds, string? ReportFile, string? BenchUsersFile, int Results, int IngestParallel, int ExportConcurrency,
     int EventsPerSecond)
 {
@@ -81,7 +81,8 @@ public sealed record BenchOptions(string Scenario, string DemoFile, Uri Dashboar
         return new BenchOptions(
             scenario,
             Arg("--demo", ".data/demo.json"),
-            new Uri(Arg("--dashboard", "http://127.0.0.1:18888").TrimEnd('/') + "/"),
+            // Written by the AppHost once every resource is healthy, beside demo.json.
+            Arg("--resources", Path.Combine(Path.GetDirectoryName(Arg("--demo", ".data/demo.json"))!, "resources.json")),
             // Records' reads do more work per request: fewer connections keep the latency from being mostly queueing.
             int.Parse(Arg("--concurrency", scenario is "records" or "appointments" ? "8" : "32"), CultureInfo.InvariantCulture),
             TimeSpan.FromSeconds(int.Parse(Arg("--warmup", "5"), CultureInfo.InvariantCulture)),

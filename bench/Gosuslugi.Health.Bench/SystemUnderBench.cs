@@ -1,37 +1,33 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Gosuslugi.Health.Bench;
 
-/// <summary>Reads the running system's resources from the AppHost dashboard's JSON.</summary>
+/// <summary>
+/// Waits for the running system: the AppHost writes &lt;data&gt;/resources.json (each resource's endpoint) once every
+/// resource is healthy on the Aspire dashboard.
+/// </summary>
 public static class SystemUnderBench
 {
-    /// <summary>Waits until every resource is healthy and the demo accounts exist; returns the resources' first endpoints.</summary>
-    public static async Task<IReadOnlyDictionary<string, Uri>> WaitUntilReadyAsync(Uri dashboard, string demoFile, TimeSpan timeout)
+    /// <summary>Waits until every resource is healthy and the demo accounts exist; returns the resources' endpoints.</summary>
+    public static async Task<IReadOnlyDictionary<string, Uri>> WaitUntilReadyAsync(string resourcesFile, string demoFile, TimeSpan timeout)
     {
-        using var http = new HttpClient { BaseAddress = dashboard, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
-        string? waitingFor = "the dashboard";
         while (DateTime.UtcNow < deadline)
         {
-            try
+            if (File.Exists(resourcesFile) && File.Exists(demoFile))
             {
-                var resources = await http.GetFromJsonAsync<JsonElement[]>("api/resources");
-                var unhealthy = resources!.Where(r => r.GetProperty("health").GetString() != "Healthy").Select(r => r.GetProperty("name").GetString()).ToList();
-                waitingFor = unhealthy.Count > 0 ? string.Join(", ", unhealthy) : File.Exists(demoFile) ? null : demoFile;
-                if (waitingFor is null)
+                try
                 {
-                    return resources!
-                        .Where(r => r.GetProperty("endpoints").GetArrayLength() > 0)
-                        .ToDictionary(r => r.GetProperty("name").GetString()!, r => new Uri(r.GetProperty("endpoints")[0].GetString()!.TrimEnd('/') + "/"));
+                    var resources = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(resourcesFile))!;
+                    return resources.ToDictionary(r => r.Key, r => new Uri(r.Value.TrimEnd('/') + "/"));
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // The AppHost is still starting.
+                catch (JsonException)
+                {
+                    // Being written right now.
+                }
             }
             await Task.Delay(1000);
         }
-        throw new TimeoutException($"The system was not ready after {timeout}: waiting for {waitingFor}.");
+        throw new TimeoutException($"The system was not ready after {timeout}: {resourcesFile} or {demoFile} is missing.");
     }
 }

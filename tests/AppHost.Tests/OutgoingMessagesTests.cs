@@ -1,10 +1,11 @@
 using System.Net.Mail;
 using System.Text;
-using Gosuslugi.Health.Hosting;
+using Gosuslugi.Health.DevMailbox;
+using Gosuslugi.Health.TestInfrastructure.Servers;
 
 namespace Gosuslugi.Health.AppHost.Tests;
 
-/// <summary>What the dashboard shows under "Outgoing messages": e-mail received by the local SMTP server and the SMS/push lines.</summary>
+/// <summary>What the development mailbox shows: e-mail received by the local SMTP server and the SMS/push lines.</summary>
 public sealed class OutgoingMessagesTests
 {
     [Fact]

@@ -1,4 +1,4 @@
-using Gosuslugi.Health.Hosting;
+using Gosuslugi.Health.TestInfrastructure.Servers;
 
 namespace Gosuslugi.Health.AppHost.Tests;
 

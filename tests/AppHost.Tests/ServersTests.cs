@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Gosuslugi.Health.Hosting;
+using Gosuslugi.Health.TestInfrastructure.Servers;
 using Gosuslugi.Health.TestInfrastructure;
 using Npgsql;
 

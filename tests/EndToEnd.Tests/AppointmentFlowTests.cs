@@ -12,7 +12,8 @@ namespace Gosuslugi.Health.EndToEnd.Tests;
 /// and — through Records, which learns the care relationship from the booking — may open the patient's record;
 /// cancelling tells the patient. Nobody else sees the appointment.
 /// </summary>
-public sealed class AppointmentFlowTests(HealthSystem system) : IClassFixture<HealthSystem>
+[Collection(SystemCollection.Name)]
+public sealed class AppointmentFlowTests(HealthSystem system)
 {
     private static readonly TimeSpan EventualTimeout = TimeSpan.FromSeconds(30);
 
@@ -21,9 +22,11 @@ public sealed class AppointmentFlowTests(HealthSystem system) : IClassFixture<He
     {
         var accounts = system.Accounts;
         using var organization = system.GatewayClient(await system.OrganizationTokenAsync());
-        using var patient = system.GatewayClient(await system.SignInAsync(accounts.Patient));
+        var patientToken = await system.SignInAsync(accounts.Patient);
+        using var patient = system.GatewayClient(patientToken);
         using var otherPatient = system.GatewayClient(await system.SignInAsync(accounts.OtherPatient));
-        using var doctor = system.GatewayClient(await system.SignInAsync(accounts.Doctor));
+        var doctorToken = await system.SignInAsync(accounts.Doctor);
+        using var doctor = system.GatewayClient(doctorToken);
 
         (await organization.PutAsJsonAsync("api/v1/appointments/org/profile", new
         {
@@ -33,7 +36,7 @@ public sealed class AppointmentFlowTests(HealthSystem system) : IClassFixture<He
         (await organization.PutAsJsonAsync("api/v1/appointments/org/doctors/e2e-therapist", new
         {
             familyName = "Петрова", givenName = "Анна", middleName = "Сергеевна", specialty = "therapist",
-            accountId = accounts.Doctor.UserId,
+            accountId = HealthSystem.Subject(doctorToken),
         })).EnsureSuccessStatusCode();
         var day = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(3));
         (await organization.PostAsJsonAsync("api/v1/appointments/org/doctors/e2e-therapist/schedule", new
@@ -66,7 +69,7 @@ public sealed class AppointmentFlowTests(HealthSystem system) : IClassFixture<He
         // The doctor sees the visit in their day, and Records opened the patient's record to the organization's doctors.
         var doctorDay = await doctor.GetFromJsonAsync<JsonElement>($"api/v1/appointments/doctor/day?date={day:yyyy-MM-dd}");
         doctorDay.GetRawText().ShouldContain(appointmentId.ToString());
-        var patientId = appointment.TryGetProperty("patientId", out var pid) ? pid.GetGuid() : accounts.Patient.UserId;
+        var patientId = appointment.TryGetProperty("patientId", out var pid) ? pid.GetGuid() : HealthSystem.Subject(patientToken);
         await EventuallyAsync(async () =>
         {
             using var response = await doctor.GetAsync($"api/v1/records/patients/{patientId}/history");

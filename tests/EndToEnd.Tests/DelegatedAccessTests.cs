@@ -1,12 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Gosuslugi.Health.Identity.Data;
-using Gosuslugi.Health.Identity.Domain;
-using Gosuslugi.Health.Identity.Seeding;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Gosuslugi.Health.Contracts;
+using Gosuslugi.Health.Identity.Seeding;
 
 namespace Gosuslugi.Health.EndToEnd.Tests;
 
@@ -15,7 +11,8 @@ namespace Gosuslugi.Health.EndToEnd.Tests;
 /// SNILS, the guardian exchanges their token (RFC 8693) and reads the child's vaccinations in Immunizations; once the
 /// guardian revokes the delegation the exchanged token fails at once.
 /// </summary>
-public sealed class DelegatedAccessTests(HealthSystem system) : IClassFixture<HealthSystem>
+[Collection(SystemCollection.Name)]
+public sealed class DelegatedAccessTests(HealthSystem system)
 {
     private static readonly TimeSpan EventualTimeout = TimeSpan.FromSeconds(30);
 
@@ -100,15 +97,8 @@ public sealed class DelegatedAccessTests(HealthSystem system) : IClassFixture<He
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().ShouldBe("invalid_grant");
     }
 
-    /// <summary>A new patient whose identity an operator has verified (the level is what that verification sets).</summary>
-    private async Task<DemoPatient> ConfirmedPatientAsync()
-    {
-        await using var scope = system.Identity.Services.CreateAsyncScope();
-        var patient = await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().CreatePatientAsync();
-        await scope.ServiceProvider.GetRequiredService<IdentityDb>().Users.Where(u => u.Id == patient.UserId)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.Level, AccountLevel.Confirmed));
-        return patient;
-    }
+    /// <summary>A new patient whose identity an operator has verified (confirmed account, consent given, authenticator app).</summary>
+    private Task<DemoUser> ConfirmedPatientAsync() => system.FreshConfirmedPatientAsync();
 
     private async Task<string> ExchangeAsync(Guid delegationId, string actorToken)
     {

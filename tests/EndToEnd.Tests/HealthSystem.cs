@@ -1,61 +1,140 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using Gosuslugi.Health.Appointments.Data;
-using Gosuslugi.Health.Audit.Data;
-using Gosuslugi.Health.Disputes.Data;
-using Gosuslugi.Health.Gateway;
+using System.Text;
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Gosuslugi.Health.AppHost;
 using Gosuslugi.Health.Identity.Seeding;
-using Gosuslugi.Health.Immunizations.Data;
-using Gosuslugi.Health.Notifications.Data;
-using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.TestInfrastructure;
 using Gosuslugi.Health.TestInfrastructure.Oidc;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Gosuslugi.Health.EndToEnd.Tests;
 
+/// <summary>The whole system, started once for every end-to-end test (see <see cref="HealthSystem"/>).</summary>
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<HealthSystem>
+{
+    public const string Name = "system";
+}
+
 /// <summary>
-/// The slice of the system this flow needs, wired the way the AppHost wires it: real PostgreSQL
-/// (a database per service), RabbitMQ and Redis; identity issuing tokens whose issuer is the gateway's
-/// public URL; every request from the tests going through the gateway.
+/// The system exactly as <c>./run.sh</c> composes it: the AppHost itself, started through Aspire.Hosting.Testing on its
+/// own data folder and its own ports (base <see cref="PortBase"/>), with the dashboard on (anonymous) so that tests can
+/// read the traces the services send it. Tests talk only through the gateway; they may read the demo accounts, the
+/// development mailbox, a service's database through its connection string, and the dashboard's telemetry API.
 /// </summary>
 public sealed class HealthSystem : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _apps = [];
+    /// <summary>Gateway 9400, dashboard 9401, servers 9402.., OTLP 9409, projects 9410.. (AppHost.Tests use 9440..).</summary>
+    public const int PortBase = 9400;
 
-    public Uri GatewayUrl { get; private set; } = null!;
+    // About 2 minutes on an idle 2-core machine; far more when the machine is shared by many builds and test runs.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(25);
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gh-e2e-").FullName;
+    private DistributedApplication? _app;
+    private int _benchUsersTaken;
+
+    public Uri GatewayUrl { get; } = new($"http://127.0.0.1:{PortBase}/");
+    /// <summary>The Aspire dashboard (anonymous here): its telemetry API serves the traces every service exported.</summary>
+    public Uri DashboardUrl { get; private set; } = null!;
     public DemoAccounts Accounts { get; private set; } = null!;
 
     /// <summary>The SMS and e-mail identity "sent": sign-in codes.</summary>
-    public Mailbox Mailbox { get; } = new(Path.Combine(Path.GetTempPath(), "e2e-mailbox-" + Guid.NewGuid().ToString("N")));
-    public ServiceApp<DemoDataSeeder> Identity { get; private set; } = null!;
-    public ServiceApp<AppointmentsDb> Appointments { get; private set; } = null!;
-    public ServiceApp<ImmunizationsDb> Immunizations { get; private set; } = null!;
-    public ServiceApp<NotificationsDb> Notifications { get; private set; } = null!;
-    public ServiceApp<RecordsDb> Records { get; private set; } = null!;
-    public ServiceApp<AuditDb> Audit { get; private set; } = null!;
-    public ServiceApp<DisputesDb> Disputes { get; private set; } = null!;
+    public Mailbox Mailbox => new(Path.Combine(_dataDirectory, "mailbox"));
 
-    /// <summary>Signs the person in through the gateway with the public client: password, then their second factor.</summary>
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Gosuslugi_Health_AppHost>(
+            ["--data-dir", _dataDirectory, "--port-base", PortBase.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dashboard-anonymous"],
+            (options, _) =>
+            {
+                // The dashboard receives every service's OTLP; its telemetry API is what the trace tests read.
+                options.DisableDashboard = false;
+                options.AllowUnsecuredTransport = true;
+            });
+        // Confirmed patients with a password and an authenticator app, for tests that need a fresh person (guardians).
+        builder.CreateResourceBuilder<ProjectResource>("identity")
+            .WithEnvironment("Identity__BenchUsers__Count", "6")
+            .WithEnvironment("Identity__BenchUsers__File", BenchUsersFile);
+        _app = await builder.BuildAsync();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await _app.StartAsync(timeout.Token);
+        await _app.ResourceNotifications.WaitAllHealthyAsync(
+            builder.Resources.Where(Gosuslugi.Health.AppHost.ReadySummary.IsAwaited).Select(r => r.Name), timeout.Token);
+
+        // The dashboard is a hidden resource of the application; its port follows the AppHost's port plan.
+        try { DashboardUrl = _app.GetEndpoint("aspire-dashboard", "http"); }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException) { DashboardUrl = new Uri($"http://127.0.0.1:{PortBase + 1}/"); }
+
+        var demo = JsonSerializer.Deserialize<DemoAccounts>(await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "demo.json")))!;
+        // The organization's id and name are in its token (org_id, org_name), not in demo.json.
+        var organization = Claims(await OrganizationTokenAsync(demo));
+        Accounts = demo with
+        {
+            MedicalOrganization = demo.MedicalOrganization with
+            {
+                OrganizationId = Guid.Parse(organization.GetProperty("org_id").GetString()!),
+                OrganizationName = organization.GetProperty("org_name").GetString()!,
+            },
+        };
+    }
+
+    private string BenchUsersFile => Path.Combine(_dataDirectory, "bench-users.json");
+
+    /// <summary>A confirmed patient nobody else uses (one of identity's benchmark accounts: password and authenticator app).</summary>
+    public async Task<DemoUser> FreshConfirmedPatientAsync()
+    {
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(BenchUsersFile));
+        var user = json.RootElement[Interlocked.Increment(ref _benchUsersTaken) - 1];
+        return new DemoUser(user.GetProperty("username").GetString()!, user.GetProperty("password").GetString()!)
+        {
+            TotpSecret = user.GetProperty("totpSecret").GetString(),
+        };
+    }
+
+    /// <summary>
+    /// Signs the person in through the gateway with the public client: password, then their second factor. A person
+    /// without an authenticator app gets one SMS code a minute, so their token is signed in once and shared by the
+    /// tests (none of them signs it out) while it has more than a minute left.
+    /// </summary>
     public async Task<string> SignInAsync(IDemoPerson person)
+    {
+        if (person.TotpSecret is { } secret) return await SignInOnceAsync(person, SecondFactor.AuthenticatorApp(secret));
+        await _smsSignIn.WaitAsync();
+        try
+        {
+            if (_smsTokens.TryGetValue(person.Username, out var token)
+                && DateTimeOffset.FromUnixTimeSeconds(Claims(token).GetProperty("exp").GetInt64()) > DateTimeOffset.UtcNow.AddMinutes(1))
+            {
+                return token;
+            }
+            return _smsTokens[person.Username] = await SignInOnceAsync(person, SecondFactor.CodeFromMailbox(Mailbox, person.Phone!));
+        }
+        finally
+        {
+            _smsSignIn.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim _smsSignIn = new(1, 1);
+    private readonly Dictionary<string, string> _smsTokens = [];
+
+    private async Task<string> SignInOnceAsync(IDemoPerson person, SecondFactor secondFactor)
     {
         using var oidc = new OidcClient(GatewayUrl);
         var client = Accounts.PublicClient;
-        // The patient has an authenticator app; the other patient gets an SMS code (read from identity's mailbox).
-        var secondFactor = person.TotpSecret is { } secret
-            ? SecondFactor.AuthenticatorApp(secret)
-            : SecondFactor.CodeFromMailbox(Mailbox, person.Phone!);
         return (await oidc.SignInWithCodeAsync(client.ClientId, client.RedirectUri, person.Username, person.Password, secondFactor)).AccessToken;
     }
 
     /// <summary>The demo medical organization's token (client credentials through the gateway).</summary>
-    public async Task<string> OrganizationTokenAsync()
+    public Task<string> OrganizationTokenAsync() => OrganizationTokenAsync(Accounts);
+
+    private async Task<string> OrganizationTokenAsync(DemoAccounts accounts)
     {
         using var oidc = new OidcClient(GatewayUrl);
-        var organization = Accounts.MedicalOrganization;
-        return (await oidc.ClientCredentialsAsync(organization.ClientId, organization.ClientSecret)).AccessToken;
+        return (await oidc.ClientCredentialsAsync(accounts.MedicalOrganization.ClientId, accounts.MedicalOrganization.ClientSecret)).AccessToken;
     }
 
     /// <summary>A client of the gateway with the bearer token.</summary>
@@ -66,93 +145,32 @@ public sealed class HealthSystem : IAsyncLifetime
         return client;
     }
 
-    public async Task InitializeAsync()
+    /// <summary>The <c>sub</c> of an access token: the account's id.</summary>
+    public static Guid Subject(string token) => Guid.Parse(Claims(token).GetProperty("sub").GetString()!);
+
+    private static JsonElement Claims(string token)
     {
-        var servers = await TestServers.GetAsync();
-        var rabbitmq = await servers.RabbitMq.CreateVirtualHostAsync();
-        // The gateway's URL is every token's issuer, so its port is chosen first and held until the gateway binds it;
-        // every other port is chosen right before its service starts (other test processes pick ports too).
-        using var gatewayPort = new TcpListener(IPAddress.Loopback, 0);
-        gatewayPort.Start();
-        GatewayUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)gatewayPort.LocalEndpoint).Port}/");
-        string identityUrl = null!;
-
-        Dictionary<string, string?> Settings(params (string Key, string Value)[] own) => new(own.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))
-        {
-            ["ConnectionStrings:rabbitmq"] = rabbitmq,
-            ["ConnectionStrings:redis"] = servers.Redis.ConnectionString,
-            ["Identity:Issuer"] = GatewayUrl.ToString().TrimEnd('/'),
-            ["Identity:Url"] = identityUrl,
-            ["services:identity:http:0"] = identityUrl,
-        };
-
-        var identityDb = await servers.Postgres.CreateDatabaseAsync();
-        Identity = await StartAsync(port =>
-        {
-            identityUrl = $"http://127.0.0.1:{port}";
-            return new ServiceApp<DemoDataSeeder>(port, Settings(
-                ("ConnectionStrings:identitydb", identityDb),
-                ("Identity:Mailbox:Directory", Mailbox.Directory)));
-        });
-        async Task<ServiceApp<TDb>> StartServiceAsync<TDb>(string database) where TDb : class
-        {
-            var connectionString = await servers.Postgres.CreateDatabaseAsync();
-            return await StartAsync(port => new ServiceApp<TDb>(port, Settings(($"ConnectionStrings:{database}", connectionString))));
-        }
-        Appointments = await StartServiceAsync<AppointmentsDb>("appointmentsdb");
-        Immunizations = await StartServiceAsync<ImmunizationsDb>("immunizationsdb");
-        Notifications = await StartServiceAsync<NotificationsDb>("notificationsdb");
-        Records = await StartServiceAsync<RecordsDb>("recordsdb");
-        Audit = await StartServiceAsync<AuditDb>("auditdb");
-        Disputes = await StartServiceAsync<DisputesDb>("disputesdb");
-
-        var gatewaySettings = Settings(
-            ("services:appointments:http:0", Appointments.Url.ToString().TrimEnd('/')),
-            ("services:immunizations:http:0", Immunizations.Url.ToString().TrimEnd('/')),
-            ("services:notifications:http:0", Notifications.Url.ToString().TrimEnd('/')),
-            ("services:records:http:0", Records.Url.ToString().TrimEnd('/')),
-            ("services:audit:http:0", Audit.Url.ToString().TrimEnd('/')),
-            ("services:disputes:http:0", Disputes.Url.ToString().TrimEnd('/')));
-        gatewayPort.Stop();
-        Track(new ServiceApp<GatewayOptions>(GatewayUrl.Port, gatewaySettings).Start());
-
-        // Accounts are created by identity's own provisioning code, the way the demo data is made on first start.
-        await using var scope = Identity.Services.CreateAsyncScope();
-        Accounts = await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().CreateDemoAccountsAsync();
+        var payload = token.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
+        return JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload))).RootElement.Clone();
     }
 
-    /// <summary>Starts a service on a free port, on another one if a process elsewhere took that port in the meantime.</summary>
-    private async Task<ServiceApp<T>> StartAsync<T>(Func<int, ServiceApp<T>> create) where T : class
+    /// <summary>An open connection to a service's database (by its resource name, e.g. immunizationsdb), as the AppHost gives it.</summary>
+    public async Task<NpgsqlConnection> OpenDatabaseAsync(string name)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var app = create(FreePort());
-            try
-            {
-                return Track(app.Start());
-            }
-            catch (IOException e) when (attempt < 3 && e.InnerException is AddressInUseException)
-            {
-                await app.DisposeAsync();
-            }
-        }
-    }
-
-    private ServiceApp<T> Track<T>(ServiceApp<T> app) where T : class
-    {
-        _apps.Add(app);
-        return app;
+        var connection = new NpgsqlConnection(await _app!.GetConnectionStringAsync(name));
+        await connection.OpenAsync();
+        return connection;
     }
 
     public async Task DisposeAsync()
     {
-        for (var i = _apps.Count - 1; i >= 0; i--) await _apps[i].DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try { Directory.Delete(_dataDirectory, recursive: true); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { /* PostgreSQL's files belong to postgres */ }
     }
 }

@@ -12,7 +12,8 @@ namespace Gosuslugi.Health.EndToEnd.Tests;
 /// them, Audit shows who created and who read it with an intact chain; another patient reaches nothing of it; a patient
 /// asks the organization for missing data and follows the answer.
 /// </summary>
-public sealed class RecordFlowTests(HealthSystem system) : IClassFixture<HealthSystem>
+[Collection(SystemCollection.Name)]
+public sealed class RecordFlowTests(HealthSystem system)
 {
     private static readonly TimeSpan EventualTimeout = TimeSpan.FromSeconds(30);
 

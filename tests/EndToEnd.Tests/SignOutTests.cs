@@ -8,7 +8,8 @@ namespace Gosuslugi.Health.EndToEnd.Tests;
 /// Signing out through the gateway stops the access token at the gateway at once, not when it expires: identity puts
 /// its jti and session on the deny-list in Redis, which the gateway checks with every token.
 /// </summary>
-public sealed class SignOutTests(HealthSystem system) : IClassFixture<HealthSystem>
+[Collection(SystemCollection.Name)]
+public sealed class SignOutTests(HealthSystem system)
 {
     [Fact]
     public async Task After_signing_out_the_same_access_token_is_refused_at_the_gateway()

@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Gosuslugi.Health.Immunizations.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Gosuslugi.Health.EndToEnd.Tests;
 
@@ -13,7 +11,8 @@ namespace Gosuslugi.Health.EndToEnd.Tests;
 /// service: a medical organization records a vaccination by SNILS, Notifications tells the patient, the
 /// patient sees both; nobody else sees anything.
 /// </summary>
-public sealed class VaccinationFlowTests(HealthSystem system) : IClassFixture<HealthSystem>
+[Collection(SystemCollection.Name)]
+public sealed class VaccinationFlowTests(HealthSystem system)
 {
     private static readonly TimeSpan EventualTimeout = TimeSpan.FromSeconds(30);
 
@@ -132,11 +131,19 @@ public sealed class VaccinationFlowTests(HealthSystem system) : IClassFixture<He
         }
     }
 
-    private async Task<int> CountStoredAsync(string externalId)
+    /// <summary>Rows in Immunizations' own database (through the connection string the AppHost gives the service).</summary>
+    private async Task<long> CountStoredAsync(string externalId)
     {
-        await using var scope = system.Immunizations.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ImmunizationsDb>();
-        return await db.Immunizations.CountAsync(i => i.ExternalId == externalId);
+        await using var connection = await system.OpenDatabaseAsync("immunizationsdb");
+        // The column is named by the service's naming convention (ExternalId or external_id): found, not assumed.
+        await using var column = new NpgsqlCommand("""
+            SELECT column_name FROM information_schema.columns
+            WHERE table_name = 'immunizations' AND lower(replace(column_name, '_', '')) = 'externalid'
+            """, connection);
+        var name = (string)(await column.ExecuteScalarAsync())!;
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM immunizations WHERE \"{name}\" = @id", connection);
+        count.Parameters.AddWithValue("id", externalId);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : struct

@@ -1,6 +1,6 @@
 using System.Net;
 using Gosuslugi.Health.Gateway.Tests.Infrastructure;
-using Gosuslugi.Health.Hosting;
+using Gosuslugi.Health.TestInfrastructure.Servers;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Gosuslugi.Health.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Text;
-using Gosuslugi.Health.Hosting;
+using Gosuslugi.Health.TestInfrastructure.Servers;
 using Gosuslugi.Health.Notifications.Channels;
 using Gosuslugi.Health.Notifications.Data;
 using Gosuslugi.Health.Notifications.Domain;

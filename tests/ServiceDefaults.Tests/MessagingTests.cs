@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Gosuslugi.Health.Hosting;
+using Gosuslugi.Health.TestInfrastructure.Servers;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
 using Gosuslugi.Health.ServiceDefaults.Tests.TestData;
 using Gosuslugi.Health.TestInfrastructure;

@@ -1,4 +1,4 @@
-using Gosuslugi.Health.Hosting;
+using Gosuslugi.Health.TestInfrastructure.Servers;
 using Gosuslugi.Health.ServiceDefaults.Caching;
 using Gosuslugi.Health.ServiceDefaults.Tests.TestData;
 using Gosuslugi.Health.TestInfrastructure;

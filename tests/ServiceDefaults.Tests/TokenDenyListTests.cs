@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text.Json;
-using Gosuslugi.Health.Hosting;
+using Gosuslugi.Health.TestInfrastructure.Servers;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Gosuslugi.Health.ServiceDefaults.Caching;
 using Gosuslugi.Health.ServiceDefaults.Tests.TestData;

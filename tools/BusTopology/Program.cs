@@ -19,7 +19,15 @@ if (string.IsNullOrWhiteSpace(rabbitMq))
 }
 
 // The AppHost starts it once RabbitMQ is healthy; a broker that stays unreachable fails the run instead of hanging it.
-using var cancellation = new CancellationTokenSource(configuration.GetValue("BusTopology:Timeout", TimeSpan.FromMinutes(2)));
+var timeout = configuration.GetValue("BusTopology:Timeout", TimeSpan.FromMinutes(2));
+using var cancellation = new CancellationTokenSource(timeout);
+// The services wait for this process to complete: should a step ignore the cancellation, exit anyway rather than
+// hold the whole system in "Waiting".
+_ = Task.Delay(timeout + TimeSpan.FromSeconds(30), CancellationToken.None).ContinueWith(_ =>
+{
+    logger.LogError("Bus topology deployment did not finish within {Timeout}; exiting", timeout);
+    Environment.Exit(3);
+}, TaskScheduler.Default);
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;

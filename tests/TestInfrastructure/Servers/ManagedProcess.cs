@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Gosuslugi.Health.Hosting;
+namespace Gosuslugi.Health.TestInfrastructure.Servers;
 
 /// <summary>
 /// A child process whose stdout and stderr are kept as a bounded tail of lines (for dashboards and

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gosuslugi.Health.Hosting;
+namespace Gosuslugi.Health.TestInfrastructure.Servers;
 
 /// <summary>POSIX calls that System.Diagnostics.Process does not offer (signals other than SIGKILL, uid).</summary>
 internal static partial class Native

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gosuslugi.Health.Hosting;
+namespace Gosuslugi.Health.TestInfrastructure.Servers;
 
 /// <summary>
 /// A tiny shell process that outlives its owner on purpose: when the owner dies without cleaning up

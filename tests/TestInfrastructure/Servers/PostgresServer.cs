@@ -1,7 +1,7 @@
 using System.Globalization;
 using Npgsql;
 
-namespace Gosuslugi.Health.Hosting;
+namespace Gosuslugi.Health.TestInfrastructure.Servers;
 
 public sealed record PostgresServerOptions
 {

@@ -1,4 +1,4 @@
-namespace Gosuslugi.Health.Hosting;
+namespace Gosuslugi.Health.TestInfrastructure.Servers;
 
 /// <summary>A server run from the machine's packages as a child process (PostgreSQL, RabbitMQ, Redis).</summary>
 public interface ILocalServer : IAsyncDisposable

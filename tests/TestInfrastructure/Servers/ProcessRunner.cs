@@ -1,4 +1,4 @@
-namespace Gosuslugi.Health.Hosting;
+namespace Gosuslugi.Health.TestInfrastructure.Servers;
 
 internal static class ProcessRunner
 {
