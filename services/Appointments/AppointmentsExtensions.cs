@@ -16,6 +16,8 @@ public static class AppointmentsExtensions
         builder.AddServiceDatabase<AppointmentsDb>(DatabaseName);
         builder.AddServiceMessaging<AppointmentsDb>(bus => bus.AddIdentityConsumers());
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<PatientAccessLog>();
         builder.Services.AddScoped<AppointmentBooking>();
         builder.AddIdempotencyKeyRetention();
         builder.AddWaitlist();
