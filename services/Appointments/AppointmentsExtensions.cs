@@ -1,6 +1,8 @@
 using Gosuslugi.Health.Appointments.Booking;
 using Gosuslugi.Health.Appointments.Data;
 using Gosuslugi.Health.Appointments.Events;
+using Gosuslugi.Health.Appointments.ReferenceData;
+using Gosuslugi.Health.Appointments.Schedules;
 using Gosuslugi.Health.Appointments.Waitlist;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +21,10 @@ public static class AppointmentsExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<PatientAccessLog>();
         builder.Services.AddScoped<AppointmentBooking>();
+        builder.Services.AddScoped<SlotSearch>();
+        builder.Services.AddScoped<DoctorSchedules>();
+        builder.Services.AddScoped<OrganizationReferenceData>();
+        builder.Services.AddScoped<ReferenceCatalog>();
         builder.AddIdempotencyKeyRetention();
         builder.AddWaitlist();
         return builder;
