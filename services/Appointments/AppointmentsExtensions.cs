@@ -21,6 +21,8 @@ public static class AppointmentsExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<PatientAccessLog>();
         builder.Services.AddScoped<AppointmentBooking>();
+        builder.Services.AddScoped<PatientAppointments>();
+        builder.Services.AddScoped<OrganizationAppointments>();
         builder.Services.AddScoped<SlotSearch>();
         builder.Services.AddScoped<DoctorSchedules>();
         builder.Services.AddScoped<OrganizationReferenceData>();
