@@ -1,3 +1,4 @@
+using Gosuslugi.Health.Appointments.Attachments;
 using Gosuslugi.Health.Appointments.Booking;
 using Gosuslugi.Health.Appointments.Data;
 using Gosuslugi.Health.Appointments.Events;
@@ -27,6 +28,11 @@ public static class AppointmentsExtensions
         builder.Services.AddScoped<DoctorSchedules>();
         builder.Services.AddScoped<OrganizationReferenceData>();
         builder.Services.AddScoped<ReferenceCatalog>();
+        builder.Services.AddScoped<PatientAttachmentRequests>();
+        builder.Services.AddScoped<OrganizationAttachments>();
+        builder.Services.AddScoped<AttachmentRequestAnswers>();
+        builder.Services.AddScoped<PatientWaitlist>();
+        builder.Services.AddScoped<PatientSlotOffers>();
         builder.AddIdempotencyKeyRetention();
         builder.AddWaitlist();
         return builder;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Gosuslugi.Health.Appointments.Attachments;
 using Gosuslugi.Health.Appointments.Booking;
 using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.ServiceDefaults;
@@ -10,9 +11,6 @@ namespace Gosuslugi.Health.Appointments.Api;
 /// <summary>Who may see and manage a patient's appointments, attachment and waitlist (the token's <c>sub</c>).</summary>
 public static class AppointmentAccess
 {
-    /// <summary>The area of the patient's data these endpoints touch, as Audit shows it.</summary>
-    public const string AccessSection = PatientAccessLog.Section;
-
     /// <summary>
     /// The person's own token (role patient, scope health), or a representative's acting under a delegation with the
     /// "manage" scope (health.delegated.appointments). Whether the account is confirmed is the booking rule's affair,
@@ -36,6 +34,10 @@ public static class AppointmentAccess
     /// <summary>The organization's client (or the organization when the token names no client).</summary>
     public static BookingActor OrganizationActor(this ClaimsPrincipal user) =>
         new(user.GetClientId() ?? user.GetOrganizationId()!.Value.ToString(), BookingActor.OrganizationRole);
+
+    /// <summary>The organization the token is of, with the name it carries.</summary>
+    public static ActingOrganization ActingOrganization(this ClaimsPrincipal user) =>
+        new(user.GetOrganizationId()!.Value, user.GetOrganizationName());
 
     /// <summary>403 of the booking endpoints, logged as refused for the person whose token it is.</summary>
     public static async Task<ProblemHttpResult> RefuseBookingAsync(this PatientAccessLog access, ClaimsPrincipal user,
