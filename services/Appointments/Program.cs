@@ -18,6 +18,8 @@ app.MapBookingApi();
 app.MapOrganizationAppointmentsApi();
 app.MapAttachmentApi();
 app.MapOrganizationAttachmentApi();
+app.MapOrganizationAttachmentRequestsApi();
 app.MapWaitlistApi();
+app.MapSlotOffersApi();
 
 app.Run();

@@ -85,7 +85,7 @@ public static class DoctorDayApi
         // Each patient shown learns from their access log that this doctor opened their appointment.
         foreach (var appointment in rows.DistinctBy(r => r.PatientId))
         {
-            db.AddAccessEvent(http, appointment.PatientId, AppointmentAccess.AccessSection, AccessActions.Read, CarePurpose,
+            db.AddAccessEvent(http, appointment.PatientId, PatientAccessLog.Section, AccessActions.Read, CarePurpose,
                 appointment.Id);
         }
 

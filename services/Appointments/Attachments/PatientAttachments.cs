@@ -3,7 +3,6 @@ using Gosuslugi.Health.Appointments.Domain;
 using Gosuslugi.Health.Contracts.Appointments;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Gosuslugi.Health.Appointments.Attachments;
 
@@ -84,12 +83,19 @@ public static class PatientAttachments
             await OrganizationNameAsync(db, attachment.OrganizationId, ct)));
     }
 
-    /// <summary>So that the patient's message says which polyclinic it was.</summary>
-    private static Task<string?> OrganizationNameAsync(AppointmentsDb db, Guid organizationId, CancellationToken ct) =>
+    /// <summary>The organization's published name (so that the patient's message says which polyclinic it was), or null.</summary>
+    public static Task<string?> OrganizationNameAsync(AppointmentsDb db, Guid organizationId, CancellationToken ct) =>
         db.Organizations.Where(o => o.Id == organizationId).Select(o => (string?)o.Name).SingleOrDefaultAsync(ct);
 
-    public static bool IsUniqueViolation(DbUpdateException e) =>
-        e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+    /// <summary>
+    /// Another request answered (or withdrew) the request first: this attempt's changes are forgotten, and the status the
+    /// request has now is read.
+    /// </summary>
+    public static async Task<string> StatusAfterConflictAsync(AppointmentsDb db, Guid requestId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return (await db.AttachmentRequests.AsNoTracking().SingleAsync(r => r.Id == requestId, ct)).Status;
+    }
 
     /// <summary>The Russian title of a request's status, as the patient reads it.</summary>
     public static string RequestStatusTitle(string status) => status switch

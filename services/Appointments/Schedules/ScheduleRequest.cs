@@ -10,7 +10,14 @@ namespace Gosuslugi.Health.Appointments.Schedules;
 public sealed record ScheduleRequest(string? From, string? To, int[]? Weekdays, string? Start, string? End, int? SlotMinutes,
     bool? Telemedicine, string? Room) : IJsonRequest<ScheduleRequest>
 {
-    static IReadOnlyDictionary<string, string> IJsonRequest<ScheduleRequest>.FormatMessages => Api.OrganizationReferenceApi.ScheduleFormatMessages;
+    static IReadOnlyDictionary<string, string> IJsonRequest<ScheduleRequest>.FormatMessages => FieldFormats;
+
+    private static readonly Dictionary<string, string> FieldFormats = new()
+    {
+        ["weekdays"] = "Дни недели — массив чисел от 1 (понедельник) до 7 (воскресенье).",
+        ["slotMinutes"] = "Длительность приёма — целое число минут.",
+        ["telemedicine"] = "Признак telemedicine — true или false.",
+    };
 }
 
 public static class ScheduleRequestValidator
