@@ -18,7 +18,15 @@ public sealed record OmsPolicyInput(string? Number, string? Insurer, DateOnly? V
 /// SNILS, passport and OMS policy. A document left out (null) stays as it is: documents are corrected, never removed,
 /// because services already know the person by their SNILS.
 /// </summary>
-public sealed record DocumentsRequest(string? Snils, PassportInput? Passport, OmsPolicyInput? OmsPolicy);
+public sealed record DocumentsRequest(string? Snils, PassportInput? Passport, OmsPolicyInput? OmsPolicy) : IJsonRequest<DocumentsRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<DocumentsRequest>.FormatMessages { get; } = new Dictionary<string, string>
+    {
+        ["passport.issuedOn"] = RequestFormats.Date("Дата выдачи паспорта"),
+        ["omsPolicy.validFrom"] = RequestFormats.Date("Начало действия полиса"),
+        ["omsPolicy.validTo"] = RequestFormats.Date("Окончание действия полиса"),
+    };
+}
 
 public enum DocumentsOutcome { Saved, Invalid, Conflict }
 

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Gosuslugi.Health.Identity.Accounts;
 
-public sealed record VerificationCodeRequest(string? Code);
+public sealed record VerificationCodeRequest(string? Code) : IJsonRequest<VerificationCodeRequest>;
 
 public sealed record AccountLevelView(Guid UserId, string Level, DateTimeOffset? LevelConfirmedAt);
 
@@ -44,8 +44,9 @@ public static class AccountVerificationApi
     public sealed record VerificationServices(UserManager<HealthUser> Users, AccountVerification Verification);
 
     private static async Task<Results<Ok<AccountLevelView>, ValidationProblem, ProblemHttpResult>> ConfirmWithCodeAsync(
-        VerificationCodeRequest request, ClaimsPrincipal principal, [AsParameters] VerificationServices s, HttpContext http, CancellationToken ct)
+        Json<VerificationCodeRequest> body, ClaimsPrincipal principal, [AsParameters] VerificationServices s, HttpContext http, CancellationToken ct)
     {
+        var request = body.Value;
         AccountProblems.NoStore(http);
         if (await AccountProblems.OwnAccountAsync(principal, s.Users) is not { } user) return AccountProblems.OwnAccountOnly();
         if (user.Level == AccountLevel.Confirmed) return AccountProblems.Conflict(AlreadyConfirmedDetail, "already_confirmed");

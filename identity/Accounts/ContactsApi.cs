@@ -7,11 +7,11 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Gosuslugi.Health.Identity.Accounts;
 
-public sealed record PhoneChangeRequest(string? Phone);
+public sealed record PhoneChangeRequest(string? Phone) : IJsonRequest<PhoneChangeRequest>;
 
-public sealed record EmailChangeRequest(string? Email);
+public sealed record EmailChangeRequest(string? Email) : IJsonRequest<EmailChangeRequest>;
 
-public sealed record ContactCodeRequest(string? Code);
+public sealed record ContactCodeRequest(string? Code) : IJsonRequest<ContactCodeRequest>;
 
 /// <summary>
 /// Changing the phone number and e-mail address: <c>/api/v1/account/contacts/{phone|email}</c>. Both steps need a fresh
@@ -27,14 +27,14 @@ public static class ContactsApi
     public static RouteGroupBuilder MapContactsApi(this IEndpointRouteBuilder app)
     {
         var contacts = app.MapGroup(BasePath).RequireAuthorization(Policies.Patient).DisableAntiforgery().WithTags("Account");
-        contacts.MapPut("/phone", (PhoneChangeRequest request, ClaimsPrincipal principal, [AsParameters] ContactServices s, HttpContext http, CancellationToken ct) =>
-            StartAsync(ContactChannel.Sms, request.Phone, principal, s, http, ct));
-        contacts.MapPost("/phone/confirmation", (ContactCodeRequest request, ClaimsPrincipal principal, [AsParameters] ContactServices s, HttpContext http, CancellationToken ct) =>
-            ConfirmAsync(ContactChannel.Sms, request.Code, principal, s, http, ct));
-        contacts.MapPut("/email", (EmailChangeRequest request, ClaimsPrincipal principal, [AsParameters] ContactServices s, HttpContext http, CancellationToken ct) =>
-            StartAsync(ContactChannel.Email, request.Email, principal, s, http, ct));
-        contacts.MapPost("/email/confirmation", (ContactCodeRequest request, ClaimsPrincipal principal, [AsParameters] ContactServices s, HttpContext http, CancellationToken ct) =>
-            ConfirmAsync(ContactChannel.Email, request.Code, principal, s, http, ct));
+        contacts.MapPut("/phone", (Json<PhoneChangeRequest> body, ClaimsPrincipal principal, [AsParameters] ContactServices s, HttpContext http, CancellationToken ct) =>
+            StartAsync(ContactChannel.Sms, body.Value.Phone, principal, s, http, ct));
+        contacts.MapPost("/phone/confirmation", (Json<ContactCodeRequest> body, ClaimsPrincipal principal, [AsParameters] ContactServices s, HttpContext http, CancellationToken ct) =>
+            ConfirmAsync(ContactChannel.Sms, body.Value.Code, principal, s, http, ct));
+        contacts.MapPut("/email", (Json<EmailChangeRequest> body, ClaimsPrincipal principal, [AsParameters] ContactServices s, HttpContext http, CancellationToken ct) =>
+            StartAsync(ContactChannel.Email, body.Value.Email, principal, s, http, ct));
+        contacts.MapPost("/email/confirmation", (Json<ContactCodeRequest> body, ClaimsPrincipal principal, [AsParameters] ContactServices s, HttpContext http, CancellationToken ct) =>
+            ConfirmAsync(ContactChannel.Email, body.Value.Code, principal, s, http, ct));
         return contacts;
     }
 

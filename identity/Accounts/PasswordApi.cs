@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Gosuslugi.Health.Identity.Accounts;
 
-public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword) : IJsonRequest<ChangePasswordRequest>;
 
 /// <summary>
 /// Changing the password while signed in: <c>POST /api/v1/account/password</c>. Needs a fresh sign-in with a second
@@ -40,8 +40,9 @@ public static class PasswordApi
         ILoggerFactory Logs);
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangeAsync(
-        ChangePasswordRequest request, ClaimsPrincipal principal, [AsParameters] PasswordServices s, HttpContext http, CancellationToken ct)
+        Json<ChangePasswordRequest> body, ClaimsPrincipal principal, [AsParameters] PasswordServices s, HttpContext http, CancellationToken ct)
     {
+        var request = body.Value;
         AccountProblems.NoStore(http);
         if (await AccountProblems.OwnAccountAsync(principal, s.Users) is not { } user) return AccountProblems.OwnAccountOnly();
         if (!FreshSignIn.IsFresh(principal, s.Time)) return FreshSignIn.Required();

@@ -6,22 +6,23 @@ using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Security;
 using Gosuslugi.Health.Identity.Sessions;
 using Gosuslugi.Health.Identity.SignIn;
+using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Identity.Accounts;
 
-public sealed record RecoveryRequest(string? Login);
+public sealed record RecoveryRequest(string? Login) : IJsonRequest<RecoveryRequest>;
 
 public sealed record RecoveryStarted(Guid RecoveryId, DateTimeOffset ExpiresAt);
 
 /// <param name="Code">The code sent to the confirmed phone (or e-mail, when there is no phone).</param>
 /// <param name="SecondFactorCode">The authenticator app's code when the person has one, else the code sent to the other channel.</param>
-public sealed record RecoveryVerificationRequest(string? Code, string? SecondFactorCode);
+public sealed record RecoveryVerificationRequest(string? Code, string? SecondFactorCode) : IJsonRequest<RecoveryVerificationRequest>;
 
 public sealed record RecoveryVerified(string ResetToken, DateTimeOffset ExpiresAt);
 
-public sealed record RecoveryPasswordRequest(string? ResetToken, string? NewPassword);
+public sealed record RecoveryPasswordRequest(string? ResetToken, string? NewPassword) : IJsonRequest<RecoveryPasswordRequest>;
 
 public enum RecoveryOutcome { Started, Verified, PasswordSet, Invalid, NotFound }
 

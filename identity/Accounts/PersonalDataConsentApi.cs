@@ -12,7 +12,7 @@ namespace Gosuslugi.Health.Identity.Accounts;
 /// <param name="Consent">The person's latest consent (with the text of its own edition), or null when none was ever given.</param>
 public sealed record ConsentStatus(string CurrentVersion, string CurrentText, bool InForce, ConsentView? Consent);
 
-public sealed record GiveConsentRequest(string? Version);
+public sealed record GiveConsentRequest(string? Version) : IJsonRequest<GiveConsentRequest>;
 
 /// <summary>Consent to the processing of personal data: <c>/api/v1/account/consent</c>.</summary>
 public static class PersonalDataConsentApi
@@ -42,11 +42,11 @@ public static class PersonalDataConsentApi
     }
 
     private static async Task<Results<Ok<ConsentStatus>, ValidationProblem, ProblemHttpResult>> GiveAsync(
-        GiveConsentRequest request, ClaimsPrincipal principal, [AsParameters] ConsentServices s, HttpContext http, CancellationToken ct)
+        Json<GiveConsentRequest> body, ClaimsPrincipal principal, [AsParameters] ConsentServices s, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
         if (await AccountProblems.OwnAccountAsync(principal, s.Users) is not { } user) return AccountProblems.OwnAccountOnly();
-        if (request.Version != PersonalDataConsentText.CurrentVersion)
+        if (body.Value.Version != PersonalDataConsentText.CurrentVersion)
             return Problems.Validation("version",
                 $"Согласие даётся на действующую редакцию {PersonalDataConsentText.CurrentVersion}: прочитайте её текст и повторите.");
         await s.Consents.GiveAsync(user.Id, ct);

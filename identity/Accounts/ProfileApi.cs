@@ -64,11 +64,11 @@ public static class ProfileApi
     }
 
     private static async Task<Results<Ok<ProfileView>, ValidationProblem, ProblemHttpResult>> UpdateDocumentsAsync(
-        DocumentsRequest request, ClaimsPrincipal principal, [AsParameters] ProfileServices s, HttpContext http, CancellationToken ct)
+        Json<DocumentsRequest> body, ClaimsPrincipal principal, [AsParameters] ProfileServices s, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
         if (await AccountProblems.OwnAccountAsync(principal, s.Users) is not { } user) return AccountProblems.OwnAccountOnly();
-        var result = await s.Documents.UpdateAsync(user, request, ct);
+        var result = await s.Documents.UpdateAsync(user, body.Value, ct);
         return result.Outcome switch
         {
             DocumentsOutcome.Invalid => Problems.Validation(result.Errors!),

@@ -20,20 +20,20 @@ public static class RecoveryApi
     }
 
     private static async Task<Results<Accepted<RecoveryStarted>, ValidationProblem>> StartAsync(
-        RecoveryRequest request, PasswordRecovery recovery, HttpContext http, CancellationToken ct)
+        Json<RecoveryRequest> body, PasswordRecovery recovery, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
-        var result = await recovery.StartAsync(request.Login, ct);
+        var result = await recovery.StartAsync(body.Value.Login, ct);
         return result.Outcome == RecoveryOutcome.Started
             ? TypedResults.Accepted($"{BasePath}/{result.Started!.RecoveryId}", result.Started)
             : Problems.Validation(result.Errors!);
     }
 
     private static async Task<Results<Ok<RecoveryVerified>, ValidationProblem, ProblemHttpResult>> VerifyAsync(
-        Guid id, RecoveryVerificationRequest request, PasswordRecovery recovery, HttpContext http, CancellationToken ct)
+        Guid id, Json<RecoveryVerificationRequest> body, PasswordRecovery recovery, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
-        var result = await recovery.VerifyAsync(id, request, ct);
+        var result = await recovery.VerifyAsync(id, body.Value, ct);
         return result.Outcome switch
         {
             RecoveryOutcome.Verified => TypedResults.Ok(result.Verified),
@@ -43,10 +43,10 @@ public static class RecoveryApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> SetPasswordAsync(
-        Guid id, RecoveryPasswordRequest request, PasswordRecovery recovery, HttpContext http, CancellationToken ct)
+        Guid id, Json<RecoveryPasswordRequest> body, PasswordRecovery recovery, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
-        var result = await recovery.SetPasswordAsync(id, request, ct);
+        var result = await recovery.SetPasswordAsync(id, body.Value, ct);
         return result.Outcome == RecoveryOutcome.PasswordSet ? TypedResults.NoContent() : Problems.Validation(result.Errors!);
     }
 }

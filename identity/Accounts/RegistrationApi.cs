@@ -22,10 +22,10 @@ public static class RegistrationApi
     }
 
     private static async Task<Results<Accepted<RegistrationStarted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        RegistrationRequest request, Registrations registrations, HttpContext http, CancellationToken ct)
+        Json<RegistrationRequest> body, Registrations registrations, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
-        var result = await registrations.StartAsync(request, ct);
+        var result = await registrations.StartAsync(body.Value, ct);
         return result.Outcome switch
         {
             RegistrationOutcome.Started => TypedResults.Accepted($"{BasePath}/{result.Started!.RegistrationId}", result.Started),
@@ -35,10 +35,10 @@ public static class RegistrationApi
     }
 
     private static async Task<Results<Accepted<RegistrationStarted>, ValidationProblem, ProblemHttpResult>> ResendAsync(
-        Guid id, ResendCodeRequest request, Registrations registrations, HttpContext http, CancellationToken ct)
+        Guid id, Json<ResendCodeRequest> body, Registrations registrations, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
-        var result = await registrations.ResendAsync(id, request.Channel, ct);
+        var result = await registrations.ResendAsync(id, body.Value.Channel, ct);
         return result.Outcome switch
         {
             RegistrationOutcome.Started => TypedResults.Accepted($"{BasePath}/{id}", result.Started),
@@ -49,10 +49,10 @@ public static class RegistrationApi
     }
 
     private static async Task<Results<Created<RegisteredAccount>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
-        Guid id, RegistrationConfirmation request, Registrations registrations, HttpContext http, CancellationToken ct)
+        Guid id, Json<RegistrationConfirmation> body, Registrations registrations, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
-        var result = await registrations.ConfirmAsync(id, request, ct);
+        var result = await registrations.ConfirmAsync(id, body.Value, ct);
         return result.Outcome switch
         {
             RegistrationOutcome.Registered => TypedResults.Created(ProfileApi.BasePath, result.Account),

@@ -4,6 +4,7 @@ using Gosuslugi.Health.Identity.Audit;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Security;
+using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.AspNetCore.Identity;
 
 namespace Gosuslugi.Health.Identity.Accounts;
@@ -17,11 +18,18 @@ public sealed record RegistrationRequest(
     string? Email,
     string? Password,
     bool? PersonalDataConsent,
-    string? ConsentVersion);
+    string? ConsentVersion) : IJsonRequest<RegistrationRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<RegistrationRequest>.FormatMessages { get; } = new Dictionary<string, string>
+    {
+        ["birthDate"] = RequestFormats.Date("Дата рождения"),
+        ["personalDataConsent"] = "Согласие на обработку персональных данных указывается значением true или false.",
+    };
+}
 
-public sealed record RegistrationConfirmation(string? SmsCode, string? EmailCode);
+public sealed record RegistrationConfirmation(string? SmsCode, string? EmailCode) : IJsonRequest<RegistrationConfirmation>;
 
-public sealed record ResendCodeRequest(string? Channel);
+public sealed record ResendCodeRequest(string? Channel) : IJsonRequest<ResendCodeRequest>;
 
 public sealed record RegistrationStarted(Guid RegistrationId, DateTimeOffset ExpiresAt);
 

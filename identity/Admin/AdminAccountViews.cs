@@ -1,3 +1,5 @@
+using Gosuslugi.Health.ServiceDefaults;
+
 namespace Gosuslugi.Health.Identity.Admin;
 
 // What an operator sees of an account. An operator handles "I cannot sign in", "my account is locked", "make this
@@ -52,10 +54,16 @@ public sealed record AdminAccountView(
     int ActiveSessions,
     DateTimeOffset CreatedAt);
 
-public sealed record AdminRolesRequest(IReadOnlyList<string>? Roles);
+public sealed record AdminRolesRequest(IReadOnlyList<string>? Roles) : IJsonRequest<AdminRolesRequest>;
 
 /// <param name="Until">When the lock ends; null locks until an operator unlocks.</param>
 /// <param name="Reason">Why, for the audit log.</param>
-public sealed record AdminLockRequest(DateTimeOffset? Until, string? Reason);
+public sealed record AdminLockRequest(DateTimeOffset? Until, string? Reason) : IJsonRequest<AdminLockRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<AdminLockRequest>.FormatMessages { get; } = new Dictionary<string, string>
+    {
+        ["until"] = RequestFormats.Moment("Момент окончания блокировки"),
+    };
+}
 
 public sealed record KeyRotationView(string? PreviousKeyId, string CurrentKeyId, string NextKeyId, DateTimeOffset RotatedAt);

@@ -76,8 +76,9 @@ public static class AdminApi
         await s.Accounts.FindAsync(id, ct) is { } account ? TypedResults.Ok(account) : NotFound();
 
     public static async Task<Results<Ok<AdminAccountView>, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
-        Guid id, AdminRolesRequest request, ClaimsPrincipal token, [AsParameters] AdminServices s, CancellationToken ct)
+        Guid id, Json<AdminRolesRequest> body, ClaimsPrincipal token, [AsParameters] AdminServices s, CancellationToken ct)
     {
+        var request = body.Value;
         if (request.Roles is not { Count: > 0 } roles) return Problems.Validation("roles", "Укажите хотя бы одну роль.");
         if (roles.FirstOrDefault(r => !HealthRoles.PersonRoles.Contains(r, StringComparer.Ordinal)) is { } unknown)
         {
@@ -98,8 +99,9 @@ public static class AdminApi
     }
 
     public static async Task<Results<Ok<AdminAccountView>, ValidationProblem, ProblemHttpResult>> LockAsync(
-        Guid id, AdminLockRequest request, ClaimsPrincipal token, [AsParameters] AdminServices s, CancellationToken ct)
+        Guid id, Json<AdminLockRequest> body, ClaimsPrincipal token, [AsParameters] AdminServices s, CancellationToken ct)
     {
+        var request = body.Value;
         var errors = new Dictionary<string, string[]>();
         if (request.Until is not { } until) errors["until"] = ["Укажите, до какого момента заблокировать учётную запись."];
         else if (until <= s.Time.GetUtcNow()) errors["until"] = ["Момент окончания блокировки должен быть в будущем."];

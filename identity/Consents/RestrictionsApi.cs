@@ -15,7 +15,13 @@ namespace Gosuslugi.Health.Identity.Consents;
 /// <param name="Kind">organization or section.</param>
 /// <param name="Section">One of Contracts' RecordSections; for an organization, null means the whole record.</param>
 public sealed record AddRestrictionRequest(string? Kind, Guid? OrganizationId, string? OrganizationName, string? Section)
-    : IJsonRequest<AddRestrictionRequest>;
+    : IJsonRequest<AddRestrictionRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<AddRestrictionRequest>.FormatMessages { get; } = new Dictionary<string, string>
+    {
+        ["organizationId"] = "Идентификатор организации указывается в формате GUID.",
+    };
+}
 
 public sealed record RestrictionView(
     Guid Id,

@@ -16,7 +16,14 @@ public sealed record LinkChildRequest(
     DateOnly? BirthDate,
     string? Snils,
     string? Sex,
-    BirthCertificateRequest? BirthCertificate) : IJsonRequest<LinkChildRequest>;
+    BirthCertificateRequest? BirthCertificate) : IJsonRequest<LinkChildRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<LinkChildRequest>.FormatMessages { get; } = new Dictionary<string, string>
+    {
+        ["birthDate"] = RequestFormats.Date("Дата рождения"),
+        ["birthCertificate.issuedOn"] = RequestFormats.Date("Дата выдачи свидетельства о рождении"),
+    };
+}
 
 public sealed record RepresentativeRequest(string? Snils);
 
@@ -28,7 +35,15 @@ public sealed record GrantDelegationRequest(
     PowerOfAttorneyRequest? PowerOfAttorney,
     DateTimeOffset? ValidFrom,
     DateTimeOffset? ValidTo,
-    string? Scope) : IJsonRequest<GrantDelegationRequest>;
+    string? Scope) : IJsonRequest<GrantDelegationRequest>
+{
+    static IReadOnlyDictionary<string, string> IJsonRequest<GrantDelegationRequest>.FormatMessages { get; } = new Dictionary<string, string>
+    {
+        ["powerOfAttorney.issuedOn"] = RequestFormats.Date("Дата выдачи доверенности"),
+        ["validFrom"] = RequestFormats.Moment("Начало доступа"),
+        ["validTo"] = RequestFormats.Moment("Окончание доступа"),
+    };
+}
 
 public sealed record ValidChild(PersonName Name, DateOnly BirthDate, string Snils, string CertificateReference, DateOnly CertificateIssuedOn);
 

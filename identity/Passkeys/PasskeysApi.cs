@@ -46,7 +46,7 @@ public static class PasskeysApi
 
     /// <param name="Name">What the person calls it ("Телефон", "Ноутбук"); "Ключ доступа" when omitted.</param>
     /// <param name="Credential">The result of <c>navigator.credentials.create()</c>, serialized with <c>toJSON()</c>.</param>
-    public sealed record RegisterPasskeyRequest(string? Name, JsonElement? Credential);
+    public sealed record RegisterPasskeyRequest(string? Name, JsonElement? Credential) : IJsonRequest<RegisterPasskeyRequest>;
 
     private static async Task<Results<Ok<PasskeyList>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal principal, [AsParameters] PasskeyServices s, HttpContext http, CancellationToken ct)
@@ -67,8 +67,9 @@ public static class PasskeysApi
     }
 
     private static async Task<Results<Created<PasskeySummary>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterPasskeyRequest request, ClaimsPrincipal principal, [AsParameters] PasskeyServices s, HttpContext http, CancellationToken ct)
+        Json<RegisterPasskeyRequest> body, ClaimsPrincipal principal, [AsParameters] PasskeyServices s, HttpContext http, CancellationToken ct)
     {
+        var request = body.Value;
         AccountProblems.NoStore(http);
         if (await AccountProblems.OwnAccountAsync(principal, s.Users) is not { } user) return AccountProblems.OwnAccountOnly();
         if (!FreshSignIn.IsFresh(principal, s.Time)) return FreshSignIn.Required();

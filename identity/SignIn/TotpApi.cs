@@ -43,7 +43,7 @@ public static class TotpApi
 
     public sealed record TotpStatus(bool Enabled, DateTimeOffset? EnabledAt);
 
-    public sealed record TotpConfirmationRequest(string? Code);
+    public sealed record TotpConfirmationRequest(string? Code) : IJsonRequest<TotpConfirmationRequest>;
 
     private static async Task<Results<Ok<TotpStatus>, ProblemHttpResult>> GetAsync(
         ClaimsPrincipal principal, [AsParameters] TotpServices s, HttpContext http)
@@ -64,12 +64,12 @@ public static class TotpApi
     }
 
     private static async Task<Results<Ok<TotpStatus>, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
-        TotpConfirmationRequest? body, ClaimsPrincipal principal, [AsParameters] TotpServices s, HttpContext http, CancellationToken ct)
+        Json<TotpConfirmationRequest>? body, ClaimsPrincipal principal, [AsParameters] TotpServices s, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
         if (await AccountProblems.OwnAccountAsync(principal, s.Users) is not { } user) return AccountProblems.OwnAccountOnly();
         if (!FreshSignIn.IsFresh(principal, s.Time)) return FreshSignIn.Required();
-        if (SecondFactors.NormalizeCode(body?.Code) is not { } code) return Problems.Validation("code", CodeFormatMessage);
+        if (SecondFactors.NormalizeCode(body?.Value.Code) is not { } code) return Problems.Validation("code", CodeFormatMessage);
 
         return await s.Enrolments.ConfirmAsync(user, code, ct) switch
         {
