@@ -20,5 +20,11 @@ public sealed class OpenApiDocumentTests(IdentityServiceFixture identity)
         operations.Any(operation => !operation.Operation.TryGetProperty("security", out _)).ShouldBeTrue();
         // The OAuth 2.0 endpoints are described by discovery (/.well-known/openid-configuration), not here.
         operations.ShouldNotContain(operation => operation.Path.StartsWith("/connect/", StringComparison.Ordinal));
+
+        // A JSON body read through Json<T> is described by its type, and may be answered 415.
+        var registration = document.GetProperty("paths").GetProperty("/api/v1/account/registrations").GetProperty("post");
+        registration.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema")
+            .GetProperty("$ref").GetString().ShouldBe("#/components/schemas/RegistrationRequest");
+        registration.GetProperty("responses").TryGetProperty("415", out _).ShouldBeTrue();
     }
 }
