@@ -46,8 +46,7 @@ public sealed class Json<T> : IBoundJsonBody, IEndpointParameterMetadataProvider
         if (body.UnsupportedMediaType)
         {
             return new Json<T>(null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "Неподдерживаемый формат",
-                detail: "Передайте данные в теле запроса в формате JSON (Content-Type: application/json)."));
+                title: JsonBody.UnsupportedMediaTypeTitle, detail: JsonBody.UnsupportedMediaTypeDetail));
         }
         return body.Value is { } value ? new Json<T>(value, null) : new Json<T>(null, Problems.Validation(body.Errors!));
     }

@@ -14,6 +14,10 @@ public static class JsonBody
 {
     public const string BodyField = "body";
 
+    /// <summary>What a 415 tells the caller, whether the endpoint or routing refused the content type.</summary>
+    public const string UnsupportedMediaTypeTitle = "Неподдерживаемый формат";
+    public const string UnsupportedMediaTypeDetail = "Передайте данные в теле запроса в формате JSON (Content-Type: application/json).";
+
     public sealed record Result<T>(T? Value, Dictionary<string, string[]>? Errors, bool UnsupportedMediaType);
 
     public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, IReadOnlyDictionary<string, string> formatMessages,

@@ -22,6 +22,12 @@ internal static class ProblemDetailsExtensions
             if (problem.Status == StatusCodes.Status401Unauthorized) problem.Detail ??= "Требуется действительный токен доступа.";
             if (problem.Status == StatusCodes.Status403Forbidden) problem.Detail ??= "Недостаточно прав для этого действия.";
             if (problem.Status == StatusCodes.Status404NotFound) problem.Detail ??= "Ресурс не найден.";
+            // Routing refuses a body whose declared type the endpoint does not accept (Json<T> accepts JSON only).
+            if (problem.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                if (problem.Title is null or "Unsupported Media Type") problem.Title = JsonBody.UnsupportedMediaTypeTitle;
+                problem.Detail ??= JsonBody.UnsupportedMediaTypeDetail;
+            }
         });
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
         return builder;

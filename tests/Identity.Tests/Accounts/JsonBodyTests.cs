@@ -1,3 +1,4 @@
+using Gosuslugi.Health.ServiceDefaults;
 using System.Net;
 using System.Text;
 
@@ -37,7 +38,10 @@ public sealed class JsonBodyTests(IdentityServiceFixture fixture) : AccountTest(
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType, text);
         response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json", text);
-        if (contentType is null) (await ShouldBeProblemAsync(response, HttpStatusCode.UnsupportedMediaType)).GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("JSON");
+        // Whether the endpoint (no content type) or routing (another declared type) refused it, the caller reads why.
+        var problem = await ShouldBeProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        problem.GetProperty("title").GetString().ShouldBe(JsonBody.UnsupportedMediaTypeTitle);
+        problem.GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("JSON");
     }
 
     public static TheoryData<Caller, string, string, string, string?> BadBodies => new()
