@@ -20,6 +20,10 @@ namespace Gosuslugi.Health.AppHost;
 ///   --startup-timeout S   APPHOST_STARTUP_TIMEOUT seconds to wait for every resource to be healthy (default 300)
 /// </code>
 ///   --dashboard-anonymous APPHOST_DASHBOARD_ANONYMOUS=1 the dashboard without its login (local development only)
+///   --trace-ratio R       APPHOST_TRACE_RATIO     share of traces started at the gateway that are recorded (default 1: all,
+///                                                 as developing needs); below 1, telemetry is exported as in production
+///                                                 (OpenTelemetry's default intervals, not the dashboard's 1 s), which the
+///                                                 benchmarks use
 /// Everything else on the command line goes to Aspire.
 /// </summary>
 public sealed class AppHostOptions
@@ -33,6 +37,7 @@ public sealed class AppHostOptions
     public int? DashboardPort { get; init; }
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(300);
     public bool DashboardAnonymous { get; init; }
+    public double TraceRatio { get; init; } = 1;
     /// <summary>What is left of the command line for Aspire.</summary>
     public string[] AspireArgs { get; init; } = [];
 
@@ -46,13 +51,14 @@ public sealed class AppHostOptions
                      ("data-dir", "APPHOST_DATA_DIR"), ("fresh", "APPHOST_FRESH"), ("port-base", "APPHOST_PORT_BASE"),
                      ("random-ports", "APPHOST_RANDOM_PORTS"), ("gateway-port", "APPHOST_GATEWAY_PORT"),
                      ("dashboard-port", "APPHOST_DASHBOARD_PORT"), ("startup-timeout", "APPHOST_STARTUP_TIMEOUT"),
+                     ("trace-ratio", "APPHOST_TRACE_RATIO"),
                  })
         {
             if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) values[key] = value;
         }
 
         string[] flags = ["fresh", "random-ports", "no-color", "dashboard-anonymous"];
-        string[] valued = ["data-dir", "port-base", "gateway-port", "dashboard-port", "startup-timeout"];
+        string[] valued = ["data-dir", "port-base", "gateway-port", "dashboard-port", "startup-timeout", "trace-ratio"];
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -81,6 +87,7 @@ public sealed class AppHostOptions
             DashboardPort = Int("dashboard-port"),
             StartupTimeout = TimeSpan.FromSeconds(Int("startup-timeout") ?? 300),
             DashboardAnonymous = Flag(values.GetValueOrDefault("dashboard-anonymous") ?? Environment.GetEnvironmentVariable("APPHOST_DASHBOARD_ANONYMOUS")),
+            TraceRatio = values.GetValueOrDefault("trace-ratio") is { } ratio ? Math.Clamp(double.Parse(ratio, CultureInfo.InvariantCulture), 0, 1) : 1,
             AspireArgs = [.. rest],
         };
     }

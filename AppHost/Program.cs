@@ -48,7 +48,8 @@ IResourceBuilder<ProjectResource> AddProject<TProject>(string name, int? port = 
         .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
         // Tokens name the public entry (the gateway) as issuer.
         .WithEnvironment("Identity__Issuer", gatewayUrl)
-        .WithHttpHealthCheck("/health/ready");
+        .WithHttpHealthCheck("/health/ready")
+        .WithProductionTelemetry(options.TraceRatio);
 }
 
 var identity = AddProject<Projects.Gosuslugi_Health_Identity>("identity");

@@ -31,6 +31,9 @@ while [[ $# -gt 0 ]]; do
 done
 
 data_dir=.data/bench
+# Telemetry as in production: 10 % of the traces started at the gateway, OpenTelemetry's export intervals (the
+# dashboard's development settings, every trace and 1 s batches, are measured with BENCH_TRACE_RATIO=1).
+trace_ratio=${BENCH_TRACE_RATIO:-0.1}
 port_base=${BENCH_PORT_BASE:-9100}
 report=bench/results/$scenario-$(date -u +%Y%m%dT%H%M%SZ).md
 
@@ -40,6 +43,8 @@ apphost_dll=$(dotnet msbuild AppHost/Gosuslugi.Health.AppHost.csproj -nologo -p:
 bench_dll=$(dotnet msbuild bench/Gosuslugi.Health.Bench/Gosuslugi.Health.Bench.csproj -nologo -p:Configuration=Release -getProperty:TargetPath)
 
 mkdir -p "$data_dir"
+# The benchmark waits for these two files of this run: a previous run's copies would send it to a system not yet there.
+rm -f "$data_dir/resources.json" "$data_dir/demo.json"
 extra_env=()
 if [[ $scenario == signin ]]; then
   # Accounts with password + TOTP for the sign-in benchmark (identity's BenchUsersSeeder).
@@ -48,7 +53,7 @@ if [[ $scenario == signin ]]; then
 fi
 # The gateway's per-client limit would otherwise be what we measure: one benchmark client is one client.
 env Gateway__RateLimit__PermitsPerSecond=1000000 Gateway__RateLimit__Burst=1000000 "${extra_env[@]}" \
-  dotnet "$apphost_dll" --data-dir "$data_dir" --fresh --port-base "$port_base" >"$data_dir.log" 2>&1 &
+  dotnet "$apphost_dll" --data-dir "$data_dir" --fresh --port-base "$port_base" --trace-ratio "$trace_ratio" >"$data_dir.log" 2>&1 &
 apphost=$!
 # SIGTERM makes the AppHost stop DCP, every server and project; nothing is left running.
 trap 'kill -TERM $apphost 2>/dev/null; wait $apphost 2>/dev/null || true' EXIT
