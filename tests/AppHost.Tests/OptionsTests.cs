@@ -17,6 +17,14 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Every_trace_is_recorded_unless_a_ratio_asks_for_production_telemetry()
+    {
+        AppHostOptions.Parse([]).TraceRatio.ShouldBe(1);
+        AppHostOptions.Parse(["--trace-ratio", "0.1"]).TraceRatio.ShouldBe(0.1);
+        AppHostOptions.Parse(["--trace-ratio=7"]).TraceRatio.ShouldBe(1);
+    }
+
+    [Fact]
     public void Without_options_the_documented_defaults_apply_and_explicit_ports_win()
     {
         var defaults = AppHostOptions.Parse([]);
