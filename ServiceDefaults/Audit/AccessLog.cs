@@ -64,8 +64,7 @@ public static class AccessLog
             OrganizationName: Limit(user.GetOrganizationName(), 300),
             DelegationId: user.GetDelegationId(),
             ClientId: Limit(user.GetClientId(), 100),
-            Service: TelemetryExtensions.ServiceName(http.RequestServices.GetRequiredService<IConfiguration>(),
-                http.RequestServices.GetRequiredService<IHostEnvironment>()),
+            Service: ServiceNameOf(http.RequestServices),
             Section: section,
             ItemId: itemId,
             Action: action,
@@ -75,6 +74,11 @@ public static class AccessLog
             Outcome: outcome,
             OccurredAt: time.GetUtcNow());
     }
+
+    // Once per process where the service defaults are added: a configuration read per request takes a shared lock.
+    private static string ServiceNameOf(IServiceProvider services) =>
+        services.GetService<ServiceIdentity>()?.Name
+        ?? TelemetryExtensions.ServiceName(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>());
 
     /// <summary>The role under which the token acts, most specific first (a representative is also a patient).</summary>
     public static string RoleOf(ClaimsPrincipal user) =>

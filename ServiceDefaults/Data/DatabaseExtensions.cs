@@ -21,13 +21,15 @@ public static class DatabaseExtensions
         builder.Services.TryAddSingleton<OutboxSignalInterceptor<TDb>>();
 
         // No retrying execution strategy: it refuses user-initiated transactions, which the outbox and inbox need.
+        // The options are built once per process (singleton): built per request, each would read the configuration,
+        // whose every read takes a lock all requests share.
         builder.Services.AddDbContext<TDb>((sp, options) =>
         {
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)
                 ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
             options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
             options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TDb>>());
-        });
+        }, contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
 
         builder.Services.AddHostedService<MigrationHostedService<TDb>>();
         builder.Services.AddHealthChecks().AddDbContextCheck<TDb>(name: connectionName, tags: [Extensions.ReadyTag]);

@@ -11,23 +11,38 @@ internal sealed class OutboxSignal<TDb> where TDb : DbContext
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    public void Notify() => _channel.Writer.TryWrite(true);
+    // 1 while a wake-up is waiting for the relay: every request that commits outbox rows notifies, and the channel's
+    // write takes a lock, so all but the first notification before the relay wakes are answered without touching it.
+    private int _notified;
+
+    public void Notify()
+    {
+        if (Interlocked.Exchange(ref _notified, 1) == 0) _channel.Writer.TryWrite(true);
+    }
 
     /// <summary>Waits for a notification or the timeout, whichever comes first.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (_channel.Reader.TryRead(out _)) return;
+        if (_channel.Reader.TryRead(out _))
+        {
+            Woken();
+            return;
+        }
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         try
         {
             await _channel.Reader.ReadAsync(cts.Token);
+            Woken();
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // timeout: poll anyway
         }
     }
+
+    // Before the relay reads the outbox: a commit notifying from now on wakes it again, one before is in what it reads.
+    private void Woken() => Volatile.Write(ref _notified, 0);
 }
 
 /// <summary>
@@ -38,7 +53,10 @@ internal sealed class OutboxSignalInterceptor<TDb>(OutboxSignal<TDb> signal) : I
     where TDb : DbContext
 {
     private static readonly object Marker = new();
-    private readonly ConditionalWeakTable<DbContext, object> _pending = new();
+
+    // Only contexts inside their caller's transaction are remembered until it commits; ConditionalWeakTable forgets a
+    // context whose transaction never committed, but every change to it takes a lock, so a plain SaveChanges skips it.
+    private readonly ConditionalWeakTable<DbContext, object> _pendingCommit = new();
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -74,29 +92,33 @@ internal sealed class OutboxSignalInterceptor<TDb>(OutboxSignal<TDb> signal) : I
 
     private void Mark(DbContext? context)
     {
-        if (context is null) return;
-        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+        if (context?.Database.CurrentTransaction is not null && HasOutboxRows(context, saved: false))
         {
-            if (entry.State == EntityState.Added)
-            {
-                _pending.AddOrUpdate(context, Marker);
-                return;
-            }
+            _pendingCommit.AddOrUpdate(context, Marker);
         }
     }
 
     private void AfterSave(DbContext? context)
     {
-        if (context is null || !_pending.TryGetValue(context, out _)) return;
-        if (context.Database.CurrentTransaction is null)
+        // Committed by SaveChanges itself: its outbox rows are tracked as saved now (or still as added when the caller
+        // accepts changes later); an older tracked row only costs the relay one look at an empty outbox.
+        if (context is not null && context.Database.CurrentTransaction is null && HasOutboxRows(context, saved: true))
         {
-            _pending.Remove(context);
             signal.Notify();
         }
     }
 
     private void Committed(DbContext? context)
     {
-        if (context is not null && _pending.Remove(context)) signal.Notify();
+        if (context is not null && _pendingCommit.Remove(context)) signal.Notify();
+    }
+
+    private static bool HasOutboxRows(DbContext context, bool saved)
+    {
+        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+        {
+            if (entry.State == EntityState.Added || (saved && entry.State == EntityState.Unchanged)) return true;
+        }
+        return false;
     }
 }

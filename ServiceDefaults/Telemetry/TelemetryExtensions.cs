@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -23,6 +24,7 @@ internal static class TelemetryExtensions
     /// </summary>
     public static IHostApplicationBuilder AddServiceTelemetry(this IHostApplicationBuilder builder)
     {
+        builder.Services.TryAddSingleton(new ServiceIdentity(ServiceName(builder)));
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -68,3 +70,6 @@ internal static class TelemetryExtensions
         return (lastDot >= 0 ? name[(lastDot + 1)..] : name).ToLowerInvariant();
     }
 }
+
+/// <summary>This service's name as telemetry and the access log state it, read from the configuration once.</summary>
+internal sealed record ServiceIdentity(string Name);
