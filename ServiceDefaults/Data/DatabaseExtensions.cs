@@ -20,19 +20,24 @@ public static class DatabaseExtensions
         builder.Services.TryAddSingleton<OutboxSignal<TDb>>();
         builder.Services.TryAddSingleton<OutboxSignalInterceptor<TDb>>();
 
+        // Read once per process: options are built per DbContext (a service may change them later, as Audit switches
+        // to its writer role), and a configuration read per request takes a lock all requests share.
+        builder.Services.TryAddSingleton(sp => new ConnectionStringOf<TDb>(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.")));
+
         // No retrying execution strategy: it refuses user-initiated transactions, which the outbox and inbox need.
-        // The options are built once per process (singleton): built per request, each would read the configuration,
-        // whose every read takes a lock all requests share.
         builder.Services.AddDbContext<TDb>((sp, options) =>
         {
-            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(connectionName)
-                ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not configured.");
-            options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+            options.UseNpgsql(sp.GetRequiredService<ConnectionStringOf<TDb>>().Value).UseSnakeCaseNamingConvention();
             options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor<TDb>>());
-        }, contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
+        });
 
         builder.Services.AddHostedService<MigrationHostedService<TDb>>();
         builder.Services.AddHealthChecks().AddDbContextCheck<TDb>(name: connectionName, tags: [Extensions.ReadyTag]);
         return builder;
     }
 }
+
+/// <summary>The connection string of <typeparamref name="TDb"/>'s database as configured at start-up.</summary>
+internal sealed record ConnectionStringOf<TDb>(string Value) where TDb : DbContext;
