@@ -14,6 +14,8 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    private TestOutputLogger Log { get; } = new(output);
+
     [Fact]
     public void Every_service_of_the_repository_with_a_bus_is_deployed()
     {
@@ -37,7 +39,7 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
     {
         var broker = await Broker.CreateAsync();
 
-        var deployed = await BusTopologyDeployer.DeployAsync(broker.ConnectionString);
+        var deployed = await BusTopologyDeployer.DeployAsync(broker.ConnectionString, Log);
         var topology = await broker.TopologyAsync();
         foreach (var (service, queues) in deployed) output.WriteLine($"{service}: {string.Join(", ", queues)}");
 
@@ -86,7 +88,7 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
     public async Task An_event_published_before_its_consumer_service_ever_started_is_consumed_once_it_starts()
     {
         var broker = await Broker.CreateAsync();
-        await BusTopologyDeployer.DeployAsync(broker.ConnectionString);
+        await BusTopologyDeployer.DeployAsync(broker.ConnectionString, Log);
 
         var patientId = Guid.CreateVersion7();
         var snils = TestSnils.Next();
@@ -124,12 +126,12 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
     public async Task Deploying_again_is_harmless()
     {
         var broker = await Broker.CreateAsync();
-        var first = await BusTopologyDeployer.DeployAsync(broker.ConnectionString);
+        var first = await BusTopologyDeployer.DeployAsync(broker.ConnectionString, Log);
         await broker.PublishAsync(new PatientRegistered(Guid.CreateVersion7(), TestSnils.Next(), "Петров", "Пётр", null,
             new DateOnly(1979, 11, 2), DateTimeOffset.UtcNow));
         var before = await broker.TopologyAsync();
 
-        var second = await BusTopologyDeployer.DeployAsync(broker.ConnectionString);
+        var second = await BusTopologyDeployer.DeployAsync(broker.ConnectionString, Log);
 
         var after = await broker.TopologyAsync();
         second.Keys.ShouldBe(first.Keys);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using Gosuslugi.Health.ServiceDefaults;
 using MassTransit;
@@ -53,11 +54,40 @@ public static class BusTopologyDeployer
         return queues;
     }
 
-    /// <summary>Deploys the topology of one service; returns its queues.</summary>
+    /// <summary>How long one attempt to deploy one service may take (a few seconds normally) before it is abandoned.</summary>
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(45);
+
+    private const int MaxAttempts = 3;
+
+    /// <summary>
+    /// Deploys the topology of one service; returns its queues. A deploy once hung in CI without a word for ten minutes
+    /// inside MassTransit's start or stop (MassTransit issue 2260 and pull request 6099 describe such hangs), so each
+    /// attempt is bounded by <see cref="AttemptTimeout"/> and made again, up to <see cref="MaxAttempts"/> times, on a freshly
+    /// built host; declaring is idempotent, so a repeat is harmless.
+    /// </summary>
     public static async Task<IReadOnlyList<string>> DeployAsync(Assembly service, string rabbitMqConnectionString, ILogger logger,
         CancellationToken cancellationToken)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DeployOnceAsync(service, rabbitMqConnectionString, logger, cancellationToken)
+                    .WaitAsync(AttemptTimeout, cancellationToken);
+            }
+            catch (TimeoutException) when (attempt < MaxAttempts)
+            {
+                logger.LogWarning("{Service}: deploy attempt {Attempt} did not finish within {Timeout}; trying again on a new host",
+                    ServiceName(service), attempt, AttemptTimeout);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> DeployOnceAsync(Assembly service, string rabbitMqConnectionString, ILogger logger,
+        CancellationToken cancellationToken)
+    {
         var name = ServiceName(service);
+        var started = Stopwatch.GetTimestamp();
         var endpoints = new ReceiveEndpointCollector();
         var host = await ServiceHostCapture.BuildAsync(service,
         [
@@ -81,7 +111,8 @@ public static class BusTopologyDeployer
             await bus.DeployAsync(cancellationToken);
             await DeclareErrorAndSkippedQueuesAsync(rabbitMqConnectionString, endpoints.Endpoints, cancellationToken);
             var queues = endpoints.Endpoints.Select(e => e.Settings.QueueName).Order(StringComparer.Ordinal).ToList();
-            logger.LogInformation("{Service}: {Count} queues declared: {Queues}", name, queues.Count, string.Join(", ", queues));
+            logger.LogInformation("{Service}: {Count} queues declared in {Elapsed:0.0} s: {Queues}", name, queues.Count,
+                Stopwatch.GetElapsedTime(started).TotalSeconds, string.Join(", ", queues));
             return queues;
         }
         finally
