@@ -23,6 +23,9 @@ public static class ExportsApi
     /// <summary>The area the access events of exports are logged under.</summary>
     public const string ExportsSection = "exports";
 
+    /// <summary>Bytes of a PDF export kept in memory before the rest goes to a temporary file.</summary>
+    private const int PdfMemoryBuffer = 4 * 1024 * 1024;
+
     public const string PdfPurpose = "выгрузка медицинской карты в PDF";
     public const string CsvPurpose = "выгрузка медицинской карты в CSV";
 
@@ -54,9 +57,9 @@ public static class ExportsApi
         return TypedResults.Stream(async body =>
         {
             // A PDF is written synchronously and only once it is complete (its cross-reference table needs every
-            // object's offset); the buffer (memory, then a temporary file for a large one) lets the response itself be
-            // written asynchronously.
-            await using var buffer = new FileBufferingWriteStream();
+            // object's offset); the buffer lets the response itself be written asynchronously. Pooled memory up to
+            // PdfMemoryBuffer (a thousand results take about 0.4 MiB), a temporary file only beyond it.
+            await using var buffer = new FileBufferingWriteStream(PdfMemoryBuffer);
             await HistoryPdf.RenderAsync(header, selection.EntriesAsync(http.RequestAborted), buffer, http.RequestAborted);
             await buffer.DrainBufferAsync(body, http.RequestAborted);
             services.Logger.LogInformation("History of {PatientId} exported as PDF: {ItemCount} items",

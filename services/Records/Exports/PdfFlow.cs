@@ -16,6 +16,11 @@ public sealed record PdfRow(IReadOnlyList<string> Cells, bool Emphasized = false
 /// repeats a table's header on each page it continues on, and numbers the pages once all of them exist.
 /// PDFsharp draws and embeds; the layout (wrapping, page breaks, tables) is ours because PDFsharp has none
 /// (MigraDoc, which has, is not served here).
+/// A page is collected first and drawn when it is complete, in three layers: table headers, then text, then rules.
+/// Drawn in reading order, every table row would switch PDFsharp between text and graphics (a rule below each row),
+/// which ends and restarts the text object; in layers a page is one text object and a smaller file.
+/// A table's header is drawn once per document into a form (a PDF XObject) that each table then places: an export
+/// repeats the same header above every result, and placing it costs one operator instead of a dozen.
 /// </summary>
 public sealed class PdfFlow : IDisposable
 {
@@ -32,6 +37,10 @@ public sealed class PdfFlow : IDisposable
     private static readonly XBrush EmphasisBrush = new XSolidBrush(XColor.FromArgb(0xB0, 0x00, 0x20));
 
     private readonly PdfDocument _document;
+    private readonly List<(string Text, PdfFlowFont Font, double X, double Top, XBrush Brush)> _texts = [];
+    private readonly List<(double Left, double Right, double Y)> _rules = [];
+    private readonly List<(XForm Form, double X, double Y)> _forms = [];
+    private readonly Dictionary<(IReadOnlyList<PdfColumn>, double, PdfFlowFont), XForm> _headers = [];
     private XGraphics _graphics = null!;
     private double _y;
 
@@ -58,7 +67,7 @@ public sealed class PdfFlow : IDisposable
         foreach (var line in Wrap(text, font, TextWidth - indent))
         {
             EnsureRoom(font.LineHeight);
-            DrawText(_graphics, line, font, Margin + indent, _y, brush ?? XBrushes.Black);
+            AddText(line, font, Margin + indent, _y, brush ?? XBrushes.Black);
             _y += font.LineHeight;
         }
         _y += spaceAfter;
@@ -77,7 +86,7 @@ public sealed class PdfFlow : IDisposable
     {
         _y += spaceAround;
         EnsureRoom(1);
-        _graphics.DrawLine(RulePen, Margin, _y, A4Width - Margin, _y);
+        _rules.Add((Margin, A4Width - Margin, _y));
         _y += spaceAround;
     }
 
@@ -87,11 +96,11 @@ public sealed class PdfFlow : IDisposable
     {
         var totalShare = columns.Sum(c => c.Share);
         var widths = columns.Select(c => (TextWidth - indent) * c.Share / totalShare).ToArray();
-        var header = WrapCells(columns.Select(c => c.Header).ToList(), widths, headerFont);
+        var header = HeaderForm(columns, widths, headerFont, indent);
 
         // A header alone at the foot of a page says nothing: keep it with (at least) a first row.
-        EnsureRoom(RowHeight(header, headerFont) + 2 * font.LineHeight + 2 * CellPadding);
-        DrawRow(header, widths, headerFont, indent, HeaderFill, XBrushes.Black);
+        EnsureRoom(header.PointHeight + 2 * font.LineHeight + 2 * CellPadding);
+        PlaceHeader(header, indent);
         foreach (var row in rows)
         {
             var rowFont = row.Emphasized ? emphasisFont : font;
@@ -99,9 +108,9 @@ public sealed class PdfFlow : IDisposable
             if (_y + RowHeight(cells, rowFont) > Bottom)
             {
                 NewPage();
-                DrawRow(header, widths, headerFont, indent, HeaderFill, XBrushes.Black);
+                PlaceHeader(header, indent);
             }
-            DrawRow(cells, widths, rowFont, indent, null, row.Emphasized ? EmphasisBrush : XBrushes.Black);
+            DrawRow(cells, widths, rowFont, indent, row.Emphasized ? EmphasisBrush : XBrushes.Black);
         }
         _y += 4;
     }
@@ -109,6 +118,7 @@ public sealed class PdfFlow : IDisposable
     /// <summary>Writes <paramref name="label"/>(page, pages) at the foot of every page; call once, after the last content.</summary>
     public void NumberPages(Func<int, int, string> label, string leftFooter, PdfFlowFont font)
     {
+        DrawPage();
         _graphics.Dispose();
         var pages = _document.Pages;
         for (var index = 0; index < pages.Count; index++)
@@ -123,7 +133,11 @@ public sealed class PdfFlow : IDisposable
         _graphics = XGraphics.FromPdfPage(pages[^1], XGraphicsPdfPageOptions.Append);
     }
 
-    public void Dispose() => _graphics.Dispose();
+    public void Dispose()
+    {
+        DrawPage();
+        _graphics.Dispose();
+    }
 
     /// <summary>The lines <paramref name="text"/> takes at <paramref name="width"/>; each word is measured once.</summary>
     public static IReadOnlyList<string> Wrap(string text, PdfFlowFont font, double width)
@@ -190,6 +204,22 @@ public sealed class PdfFlow : IDisposable
         graphics.DrawString(text, font.Font, brush, x, top, XStringFormats.TopLeft);
     }
 
+    private void AddText(string text, PdfFlowFont font, double x, double top, XBrush brush)
+    {
+        if (text.Length > 0) _texts.Add((text, font, x, top, brush));
+    }
+
+    /// <summary>Draws what the current page collected, layer by layer, and forgets it.</summary>
+    private void DrawPage()
+    {
+        foreach (var (form, x, y) in _forms) _graphics.DrawImage(form, x, y);
+        foreach (var (text, font, x, top, brush) in _texts) DrawText(_graphics, text, font, x, top, brush);
+        foreach (var (left, right, y) in _rules) _graphics.DrawLine(RulePen, left, y, right, y);
+        _forms.Clear();
+        _texts.Clear();
+        _rules.Clear();
+    }
+
     private static List<IReadOnlyList<string>> WrapCells(IReadOnlyList<string> cells, double[] widths, PdfFlowFont font) =>
         Enumerable.Range(0, widths.Length)
             .Select(i => Wrap(i < cells.Count ? cells[i] : "", font, widths[i] - 2 * CellPadding))
@@ -198,36 +228,70 @@ public sealed class PdfFlow : IDisposable
     private static double RowHeight(List<IReadOnlyList<string>> cells, PdfFlowFont font) =>
         cells.Max(c => c.Count) * font.LineHeight + 2 * CellPadding;
 
-    private void DrawRow(List<IReadOnlyList<string>> cells, double[] widths, PdfFlowFont font, double indent, XBrush? fill,
-        XBrush textBrush)
+    private void DrawRow(List<IReadOnlyList<string>> cells, double[] widths, PdfFlowFont font, double indent, XBrush textBrush)
     {
         var height = RowHeight(cells, font);
         EnsureRoom(height);
 
         var left = Margin + indent;
-        var width = widths.Sum();
-        if (fill is not null)
-        {
-            _graphics.DrawRectangle(fill, left, _y, width, height);
-        }
         var x = left;
         for (var i = 0; i < widths.Length; i++)
         {
             var y = _y + CellPadding;
             foreach (var line in cells[i])
             {
-                DrawText(_graphics, line, font, x + CellPadding, y, textBrush);
+                AddText(line, font, x + CellPadding, y, textBrush);
                 y += font.LineHeight;
             }
             x += widths[i];
         }
         _y += height;
-        _graphics.DrawLine(RulePen, left, _y, left + width, _y);
+        _rules.Add((left, left + widths.Sum(), _y));
+    }
+
+    /// <summary>The header of a table with these columns as a form: a shaded row of wrapped bold headings and its rule.</summary>
+    private XForm HeaderForm(IReadOnlyList<PdfColumn> columns, double[] widths, PdfFlowFont font, double indent)
+    {
+        if (_headers.TryGetValue((columns, indent, font), out var cached)) return cached;
+
+        var cells = WrapCells(columns.Select(c => c.Header).ToList(), widths, font);
+        var (width, height) = (widths.Sum(), RowHeight(cells, font));
+        var form = new XForm(_document, new XRect(0, 0, width, height + RulePen.Width));
+        using (var graphics = XGraphics.FromForm(form))
+        {
+            graphics.DrawRectangle(HeaderFill, 0, 0, width, height);
+            var x = 0.0;
+            for (var i = 0; i < widths.Length; i++)
+            {
+                var y = CellPadding;
+                foreach (var line in cells[i])
+                {
+                    DrawText(graphics, line, font, x + CellPadding, y, XBrushes.Black);
+                    y += font.LineHeight;
+                }
+                x += widths[i];
+            }
+            graphics.DrawLine(RulePen, 0, height, width, height);
+        }
+        _headers[(columns, indent, font)] = form;
+        return form;
+    }
+
+    private void PlaceHeader(XForm header, double indent)
+    {
+        var height = header.PointHeight - RulePen.Width;
+        EnsureRoom(height);
+        _forms.Add((header, Margin + indent, _y));
+        _y += height;
     }
 
     private void NewPage()
     {
-        _graphics?.Dispose();
+        if (_graphics is not null)
+        {
+            DrawPage();
+            _graphics.Dispose();
+        }
         var page = _document.AddPage();
         page.Width = XUnit.FromPoint(A4Width);
         page.Height = XUnit.FromPoint(A4Height);
