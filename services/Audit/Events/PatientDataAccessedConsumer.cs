@@ -35,7 +35,8 @@ public sealed class PatientDataAccessedConsumer(AuditDb db, TimeProvider time, I
                 entry.OrganizationName ?? "", entry.ActorRole, entry.Section, entry.OccurredAt));
             logger.LogInformation("Organization {OrganizationId} opened the record of a patient for the first time", entry.OrganizationId);
         }
-        logger.LogInformation("Access event {EventId} ({Service}/{Section} {Action}, {Outcome}) chained as entry {Sequence} of its patient",
+        // Debug: one line per read of any record would be the busiest log of the system and says nothing the chain does not.
+        logger.LogDebug("Access event {EventId} ({Service}/{Section} {Action}, {Outcome}) chained as entry {Sequence} of its patient",
             entry.EventId, entry.Service, entry.Section, entry.Action, entry.Outcome, entry.PatientSequence);
     }
 
