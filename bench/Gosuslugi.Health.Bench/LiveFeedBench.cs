@@ -38,9 +38,12 @@ public static class LiveFeedBench
             var reader = ReadStreamAsync(http, sent, delays, opened, stream.Token);
             await opened.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-            // Warm-up at the same rate, then the measured run.
+            // Warm-up at the same rate, then the measured run, each once the machine is quiet again (what a run leaves
+            // behind, deliveries and audit events, would otherwise be measured with the next).
+            await Machine.WaitUntilQuietAsync();
             await PublishAtRateAsync(bus, patientId, options.EventsPerSecond, options.WarmUp, sent, record: false);
             await Task.Delay(TimeSpan.FromSeconds(3));
+            await Machine.WaitUntilQuietAsync();
             delays.Clear();
             var measured = await PublishAtRateAsync(bus, patientId, options.EventsPerSecond, options.Duration, sent, record: true);
             // Stragglers: wait until every measured event arrived or 30 s passed.

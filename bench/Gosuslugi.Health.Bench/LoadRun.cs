@@ -19,6 +19,7 @@ public static class LoadRun
         { Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
 
+        var quietAfter = await Machine.WaitUntilQuietAsync();
         await RunWorkersAsync(http, url, concurrency, warmUp);
         var (latencies, failures) = await RunWorkersAsync(http, url, concurrency, duration);
 
@@ -26,7 +27,7 @@ public static class LoadRun
         return new LoadResult(
             name, url, concurrency, duration, ticks.Length, failures,
             ticks.Length / duration.TotalSeconds,
-            Percentile(ticks, 0.50), Percentile(ticks, 0.99));
+            Percentile(ticks, 0.50), Percentile(ticks, 0.99), quietAfter);
     }
 
     private static async Task<(List<long>[] Latencies, int Failures)> RunWorkersAsync(HttpClient http, Uri url, int concurrency, TimeSpan duration)
@@ -61,4 +62,4 @@ public static class LoadRun
 
 public sealed record LoadResult(
     string Name, Uri Url, int Concurrency, TimeSpan Duration, int Requests, int Failures,
-    double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds);
+    double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, TimeSpan QuietAfter = default);

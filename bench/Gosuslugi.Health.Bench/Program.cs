@@ -49,12 +49,12 @@ double Mean(Func<(LoadResult Direct, LoadResult Proxied), double> of) => steady.
 var report = new StringBuilder()
     .AppendLine(CultureInfo.InvariantCulture, $"# GET /api/v1/immunizations — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC")
     .AppendLine()
-    .AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; .NET {Environment.Version}. Patient with {options.Vaccinations} vaccinations; {options.Concurrency} concurrent connections; {options.Duration.TotalSeconds:0} s after {options.WarmUp.TotalSeconds:0} s warm-up per run, direct and gateway alternating; load generator on the same machine.")
+    .AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; .NET {Environment.Version}. Patient with {options.Vaccinations} vaccinations; {options.Concurrency} concurrent connections; {options.Duration.TotalSeconds:0} s after {options.WarmUp.TotalSeconds:0} s warm-up per run, direct and gateway alternating, each run started once the machine is quiet again (the audit events of the previous run drained); load generator on the same machine.")
     .AppendLine()
-    .AppendLine("| path | requests | failures | req/s | p50 ms | p99 ms |")
-    .AppendLine("|---|---:|---:|---:|---:|---:|");
+    .AppendLine("| path | requests | failures | req/s | p50 ms | p99 ms | waited for a quiet machine, s |")
+    .AppendLine("|---|---:|---:|---:|---:|---:|---:|");
 foreach (var r in rounds.SelectMany(pair => new[] { pair.Direct, pair.Proxied }))
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Requests} | {r.Failures} | {r.RequestsPerSecond:0} | {r.P50Milliseconds:0.00} | {r.P99Milliseconds:0.00} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Requests} | {r.Failures} | {r.RequestsPerSecond:0} | {r.P50Milliseconds:0.00} | {r.P99Milliseconds:0.00} | {r.QuietAfter.TotalSeconds:0} |");
 report.AppendLine()
     .AppendLine(CultureInfo.InvariantCulture, $"Gateway / direct, mean over the {steady.Count} steady round(s): throughput {Mean(r => r.Proxied.RequestsPerSecond / r.Direct.RequestsPerSecond):0.00}x, p50 {Mean(r => r.Proxied.P50Milliseconds / r.Direct.P50Milliseconds):0.00}x, p99 {Mean(r => r.Proxied.P99Milliseconds / r.Direct.P99Milliseconds):0.00}x.");
 

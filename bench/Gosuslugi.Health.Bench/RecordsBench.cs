@@ -208,6 +208,47 @@ public static class Machine
     public static string Describe() =>
         $"{Environment.ProcessorCount} cores, {Environment.OSVersion}; .NET {Environment.Version}; load average at start {LoadAverage()}";
 
+    /// <summary>
+    /// Waits until the whole machine has been nearly idle (under <paramref name="busyShare"/> of all cores) for two
+    /// 2-second windows in a row, at most <paramref name="patience"/>; returns how long it waited. A run leaves work
+    /// behind (every read is an audit event published through an outbox and chained by Audit), and a next run that
+    /// starts while that work drains measures the drain as much as itself: the figures of two runs of one build then
+    /// differed by a third.
+    /// </summary>
+    public static async Task<TimeSpan> WaitUntilQuietAsync(double busyShare = 0.25, TimeSpan? patience = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)((patience ?? TimeSpan.FromMinutes(5)).TotalSeconds * Stopwatch.Frequency);
+        var quietWindows = 0;
+        var (busy, total) = CpuTicks();
+        while (quietWindows < 2 && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var (nextBusy, nextTotal) = CpuTicks();
+            var share = nextTotal == total ? 0 : (double)(nextBusy - busy) / (nextTotal - total);
+            quietWindows = share < busyShare ? quietWindows + 1 : 0;
+            (busy, total) = (nextBusy, nextTotal);
+        }
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>Busy and total jiffies of all cores since boot, from the first line of /proc/stat.</summary>
+    private static (long Busy, long Total) CpuTicks()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            var idle = fields[3] + fields[4]; // idle + iowait
+            var total = fields.Take(8).Sum(); // user nice system idle iowait irq softirq steal
+            return (total - idle, total);
+        }
+        catch (IOException)
+        {
+            return (0, 0);
+        }
+    }
+
     public static string LoadAverage()
     {
         try

@@ -125,12 +125,13 @@ public static class ClosedLoop
 {
     public static async Task<LoadResult> RunAsync(string name, int concurrency, TimeSpan warmUp, TimeSpan duration, Func<CancellationToken, Task> operation)
     {
+        var quietAfter = await Machine.WaitUntilQuietAsync();
         await RunWorkersAsync(concurrency, warmUp, operation);
         var (latencies, failures, firstError) = await RunWorkersAsync(concurrency, duration, operation);
         if (firstError is not null) Console.Error.WriteLine($"{name}: first failure: {firstError}");
         var ticks = latencies.SelectMany(l => l).Order().ToArray();
         return new LoadResult(name, new Uri("about:blank"), concurrency, duration, ticks.Length, failures,
-            ticks.Length / duration.TotalSeconds, LoadRun.Percentile(ticks, 0.50), LoadRun.Percentile(ticks, 0.99));
+            ticks.Length / duration.TotalSeconds, LoadRun.Percentile(ticks, 0.50), LoadRun.Percentile(ticks, 0.99), quietAfter);
     }
 
     private static async Task<(List<long>[] Latencies, int Failures, string? FirstError)> RunWorkersAsync(
