@@ -225,6 +225,23 @@ public sealed class PdfFlow : IDisposable
             .Select(i => Wrap(i < cells.Count ? cells[i] : "", font, widths[i] - 2 * CellPadding))
             .ToList();
 
+    /// <summary>Where each line of each cell of a row whose top left corner is (<paramref name="left"/>, <paramref name="top"/>) goes.</summary>
+    private static IEnumerable<(string Line, double X, double Top)> CellLines(List<IReadOnlyList<string>> cells, double[] widths,
+        PdfFlowFont font, double left, double top)
+    {
+        var x = left;
+        for (var i = 0; i < widths.Length; i++)
+        {
+            var y = top + CellPadding;
+            foreach (var line in cells[i])
+            {
+                yield return (line, x + CellPadding, y);
+                y += font.LineHeight;
+            }
+            x += widths[i];
+        }
+    }
+
     private static double RowHeight(List<IReadOnlyList<string>> cells, PdfFlowFont font) =>
         cells.Max(c => c.Count) * font.LineHeight + 2 * CellPadding;
 
@@ -234,16 +251,9 @@ public sealed class PdfFlow : IDisposable
         EnsureRoom(height);
 
         var left = Margin + indent;
-        var x = left;
-        for (var i = 0; i < widths.Length; i++)
+        foreach (var (line, x, top) in CellLines(cells, widths, font, left, _y))
         {
-            var y = _y + CellPadding;
-            foreach (var line in cells[i])
-            {
-                AddText(line, font, x + CellPadding, y, textBrush);
-                y += font.LineHeight;
-            }
-            x += widths[i];
+            AddText(line, font, x, top, textBrush);
         }
         _y += height;
         _rules.Add((left, left + widths.Sum(), _y));
@@ -260,16 +270,9 @@ public sealed class PdfFlow : IDisposable
         using (var graphics = XGraphics.FromForm(form))
         {
             graphics.DrawRectangle(HeaderFill, 0, 0, width, height);
-            var x = 0.0;
-            for (var i = 0; i < widths.Length; i++)
+            foreach (var (line, x, top) in CellLines(cells, widths, font, 0, 0))
             {
-                var y = CellPadding;
-                foreach (var line in cells[i])
-                {
-                    DrawText(graphics, line, font, x + CellPadding, y, XBrushes.Black);
-                    y += font.LineHeight;
-                }
-                x += widths[i];
+                DrawText(graphics, line, font, x, top, XBrushes.Black);
             }
             graphics.DrawLine(RulePen, 0, height, width, height);
         }
