@@ -39,10 +39,10 @@ public static class LiveFeedBench
             await opened.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
             // Warm-up at the same rate, then the measured run, each once the machine is quiet again (what a run leaves
-            // behind, deliveries and audit events, would otherwise be measured with the next).
+            // behind, deliveries and audit events, would otherwise be measured with the next; the wait also lets the
+            // warm-up's stragglers arrive).
             await Machine.WaitUntilQuietAsync();
             await PublishAtRateAsync(bus, patientId, options.EventsPerSecond, options.WarmUp, sent, record: false);
-            await Task.Delay(TimeSpan.FromSeconds(3));
             await Machine.WaitUntilQuietAsync();
             delays.Clear();
             var measured = await PublishAtRateAsync(bus, patientId, options.EventsPerSecond, options.Duration, sent, record: true);

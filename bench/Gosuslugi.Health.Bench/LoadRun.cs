@@ -62,4 +62,4 @@ public static class LoadRun
 
 public sealed record LoadResult(
     string Name, Uri Url, int Concurrency, TimeSpan Duration, int Requests, int Failures,
-    double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, TimeSpan QuietAfter = default);
+    double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, TimeSpan QuietAfter);
