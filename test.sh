@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 ensure_packages() {
   local missing=() pkg
-  for pkg in postgresql rabbitmq-server redis-server poppler-utils python3-aiosmtpd; do
+  for pkg in postgresql rabbitmq-server redis-server poppler-utils python3-aiosmtpd softhsm2; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   if ((${#missing[@]})); then

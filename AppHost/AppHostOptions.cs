@@ -147,13 +147,19 @@ public sealed class AppHostOptions
     {
         var file = Path.Combine(DataDirectory, "secrets.json");
         var web = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true };
-        if (File.Exists(file) && JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(file), web) is { } existing) return existing;
         static string New(int length) => RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", length);
-        var secrets = new LocalSecrets(New(24), New(24), "health_" + New(6).ToLowerInvariant(), New(24));
+        var existing = File.Exists(file) ? JsonSerializer.Deserialize<LocalSecrets>(File.ReadAllText(file), web) : null;
+        var secrets = existing ?? new LocalSecrets(New(24), New(24), "health_" + New(6).ToLowerInvariant(), New(24));
+        // A data folder from before the HSM gets its PINs now; everything else it has stays.
+        secrets = secrets with { HsmUserPin = secrets.HsmUserPin ?? New(24), HsmSoPin = secrets.HsmSoPin ?? New(24) };
+        if (secrets == existing) return existing;
         File.WriteAllText(file, JsonSerializer.Serialize(secrets, web));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return secrets;
     }
 }
 
-public sealed record LocalSecrets(string PostgresPassword, string RedisPassword, string RabbitMqUser, string RabbitMqPassword);
+/// <param name="HsmUserPin">The SoftHSM2 token's user PIN (identity logs in with it).</param>
+/// <param name="HsmSoPin">The token's security officer PIN, used once to initialise it.</param>
+public sealed record LocalSecrets(string PostgresPassword, string RedisPassword, string RabbitMqUser, string RabbitMqPassword,
+    string? HsmUserPin = null, string? HsmSoPin = null);

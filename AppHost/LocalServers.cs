@@ -187,6 +187,22 @@ public static class LocalServerExtensions
         return rabbit;
     }
 
+    /// <summary>
+    /// SoftHSM2's configuration for this data folder: its token files under <paramref name="dataDirectory"/>/tokens. Not
+    /// a process: a PKCS#11 library that identity loads; identity initialises the token on its first start.
+    /// </summary>
+    public static string PrepareSoftHsm(string dataDirectory)
+    {
+        const string Library = "/usr/lib/softhsm/libsofthsm2.so";
+        if (!File.Exists(Library)) throw new InvalidOperationException($"{Library} not found: apt-get install softhsm2.");
+        var tokens = Directory.CreateDirectory(Path.Combine(dataDirectory, "tokens")).FullName;
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var configFile = Path.Combine(dataDirectory, "softhsm2.conf");
+        File.WriteAllText(configFile, string.Join('\n', $"directories.tokendir = {tokens}", "objectstore.backend = file", "log.level = ERROR",
+            "slots.removable = false", ""));
+        return configFile;
+    }
+
     /// <summary>Redis with an append-only file; options through a config file so the password never shows in `ps`.</summary>
     public static IResourceBuilder<LocalServerResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name, string dataDirectory, int port, string password)
     {

@@ -54,7 +54,12 @@ IResourceBuilder<ProjectResource> AddProject<TProject>(string name, int? port = 
 
 var identity = AddProject<Projects.Gosuslugi_Health_Identity>("identity");
 var identityDb = postgres.AddDatabase("identitydb");
+// Token-signing keys and the key ring's key live in a SoftHSM2 token under .data/hsm (a PKCS#11 HSM in production).
+var hsmConfig = LocalServerExtensions.PrepareSoftHsm(Path.Combine(data, "hsm"));
 identity
+    .WithEnvironment("Hsm__SoftHsmConfig", hsmConfig)
+    .WithEnvironment("Hsm__UserPin", secrets.HsmUserPin)
+    .WithEnvironment("Hsm__InitializeWithSoPin", secrets.HsmSoPin)
     .WithReference(identityDb).WaitFor(identityDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq).WaitForCompletion(busTopology)
     .WithReference(redis).WaitFor(redis)

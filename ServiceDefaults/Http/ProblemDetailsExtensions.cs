@@ -54,6 +54,27 @@ internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems,
             });
         }
 
+        if (exception is Hsm.HsmUnavailableException hsm)
+        {
+            // Keys are unreachable (HSM down, token missing, wrong PIN): nothing was signed or decrypted, and nothing
+            // made up instead; the client may try again later.
+            logger.LogError(hsm, "HSM unavailable on {Method} {Path}, trace id {TraceId}",
+                httpContext.Request.Method, httpContext.Request.Path, ProblemDetailsExtensions.TraceId(httpContext));
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            httpContext.Response.Headers.RetryAfter = "30";
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+                    Title = "Cryptographic keys are unavailable",
+                    Detail = "Хранилище ключей временно недоступно. Повторите попытку через несколько минут.",
+                },
+            });
+        }
+
         logger.LogError(exception, "Unhandled exception on {Method} {Path}, trace id {TraceId}",
             httpContext.Request.Method, httpContext.Request.Path, ProblemDetailsExtensions.TraceId(httpContext));
 

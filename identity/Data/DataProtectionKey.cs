@@ -5,5 +5,5 @@ public sealed class DataProtectionKey
 {
     public int Id { get; init; }
     public string? FriendlyName { get; init; }
-    public required string Xml { get; init; }
+    public required string Xml { get; set; }
 }

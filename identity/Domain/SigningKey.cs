@@ -1,8 +1,9 @@
 namespace Gosuslugi.Health.Identity.Domain;
 
 /// <summary>
-/// An RSA key that signs tokens. Kept in identity's database so that every instance signs with the
-/// same key and restarts keep issued tokens valid.
+/// An RSA key that signs tokens. Its private half is generated inside the HSM and never leaves it (the row names it by
+/// <see cref="HsmLabel"/>); the row keeps its public half and its life (next, current, retired), shared by every
+/// instance so that restarts and scale-out keep issued tokens valid.
 /// </summary>
 public sealed class SigningKey
 {
@@ -13,11 +14,13 @@ public sealed class SigningKey
 
     public required string Algorithm { get; init; }
 
-    /// <summary>
-    /// PKCS#8 private key. Stored unencrypted for now: the database is the trust boundary. A key vault
-    /// or an HSM replaces this column in production.
-    /// </summary>
-    public required byte[] PrivateKey { get; init; }
+    /// <summary>The public key (X.509 SubjectPublicKeyInfo, DER), published in the JWKS and used to validate.</summary>
+    public required byte[] PublicKey { get; init; }
+
+    /// <summary>The key pair's CKA_LABEL in the HSM.</summary>
+    public string HsmLabel => HsmLabelOf(Id);
+
+    public static string HsmLabelOf(Guid id) => $"token-signing-{id:N}";
 
     public DateTimeOffset CreatedAt { get; init; }
 

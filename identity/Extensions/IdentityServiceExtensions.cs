@@ -33,6 +33,8 @@ public static class IdentityServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         builder.AddServiceDatabase<IdentityDb>("identitydb");
+        // Token-signing keys and the key that encrypts Data Protection's key ring live in the HSM.
+        builder.AddServiceHsm();
         builder.AddServiceMessaging<IdentityDb>();
 
         services.AddIdentityCore<HealthUser>(o =>
@@ -106,6 +108,7 @@ public static class IdentityServiceExtensions
         services.AddHostedService<IdentityStartup>();
         StartAfterMigrations(services, "DataProtectionHostedService");
         services.AddHostedService<ExpiredGrantsCleanup>();
+        services.AddHostedService<HsmKeyUsageLog>();
         services.AddSessionsAndAdministration();
         return builder;
     }

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Xml.Linq;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Tokens;
+using Gosuslugi.Health.ServiceDefaults.Hsm;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -25,9 +27,27 @@ public sealed class IdentityStartup(
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>Data Protection keys written before the HSM held the key ring's key are encrypted in place.</summary>
+    private async Task EncryptKeyRingAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
+        var encryptor = new HsmXmlEncryptor(scope.ServiceProvider.GetRequiredService<Pkcs11Hsm>());
+        var rows = await db.DataProtectionKeys.Where(k => k.Xml.Contains("requiresEncryption=\"true\"")).ToListAsync(ct);
+        foreach (var row in rows)
+        {
+            var key = XElement.Parse(row.Xml);
+            if (encryptor.EncryptUnprotectedSecrets(key)) row.Xml = key.ToString(SaveOptions.DisableFormatting);
+        }
+        if (rows.Count == 0) return;
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Encrypted {Count} Data Protection keys with the HSM's key", rows.Count);
+    }
+
     public async Task StartAsync(CancellationToken ct)
     {
         await keys.EnsureSigningKeyAsync(ct);
+        await EncryptKeyRingAsync(ct);
         if (!options.Value.SeedDemoData) return;
 
         await using var scope = scopes.CreateAsyncScope();

@@ -9,7 +9,7 @@ public sealed class KeyRotationOptions
     public static TimeSpan LongestTokenLifetime => Delegations.DelegationOptions.MaxDelegatedAccessTokenLifetime;
 
     /// <summary>The current key is replaced by the next one when it has signed for this long.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(30);
+    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>
     /// A retired ("previous") key stays in the JWKS this long after it stopped signing, so that every token it signed

@@ -5,7 +5,7 @@ namespace Gosuslugi.Health.Identity.Tokens;
 /// <summary>
 /// Rotates the signing keys when the current one has signed for <see cref="KeyRotationOptions.Interval"/>. Every
 /// instance runs it; <see cref="SigningKeyStore.RotateAsync"/> checks the age again under a database lock, so one
-/// rotation happens however many instances look.
+/// rotation happens however many instances look. Keys past their retention are then destroyed in the HSM.
 /// </summary>
 public sealed class SigningKeyRotationJob(
     SigningKeyStore keys,
@@ -22,6 +22,7 @@ public sealed class SigningKeyRotationJob(
             try
             {
                 await keys.RotateAsync(actorId: null, onlyIfCurrentOlderThan: o.Interval, stoppingToken);
+                await keys.DestroyExpiredAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -5,6 +5,7 @@ using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Identity.Audit;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.ServiceDefaults.Hsm;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -12,7 +13,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Gosuslugi.Health.Identity.Tokens;
 
 /// <summary>
-/// The RSA keys that sign tokens, read from identity's database and cached for a few minutes so that a rotation done
+/// The RSA keys that sign tokens: generated and used inside the HSM, described (public key, life) in identity's
+/// database and cached for a few minutes so that a rotation done
 /// by another instance is picked up without a restart.
 /// <para>
 /// Three states, so that keys rotate without a moment in which a valid token fails: the <b>next</b> key (not yet
@@ -23,6 +25,7 @@ namespace Gosuslugi.Health.Identity.Tokens;
 /// </summary>
 public sealed class SigningKeyStore(
     IServiceScopeFactory scopes,
+    Pkcs11Hsm hsm,
     TimeProvider time,
     IOptions<KeyRotationOptions> rotation,
     ILogger<SigningKeyStore> logger)
@@ -36,7 +39,8 @@ public sealed class SigningKeyStore(
     private const long KeyCreationLock = 0x6964_6b65_7973; // "idkeys"
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentDictionary<string, RsaSecurityKey> _materialized = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RsaSecurityKey> _publicKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RsaSecurityKey> _signingKeys = new(StringComparer.Ordinal);
     private KeySet? _keys;
 
     /// <param name="Signing">The current key: the only one that signs.</param>
@@ -138,6 +142,30 @@ public sealed class SigningKeyStore(
         return result;
     }
 
+    /// <summary>
+    /// Destroys, in the HSM and here, the keys retired longer ago than <see cref="KeyRotationOptions.RetiredKeyRetention"/>:
+    /// every token they signed has expired, so nothing needs them any more.
+    /// </summary>
+    public async Task<int> DestroyExpiredAsync(CancellationToken ct)
+    {
+        var destroyed = await InLockedTransactionAsync(async (db, services) =>
+        {
+            var retiredBefore = time.GetUtcNow() - rotation.Value.RetiredKeyRetention;
+            var expired = await db.SigningKeys.Where(k => k.RetiredAt != null && k.RetiredAt < retiredBefore).ToListAsync(ct);
+            foreach (var key in expired)
+            {
+                hsm.DestroyKey(key.HsmLabel);
+                db.SigningKeys.Remove(key);
+                _publicKeys.TryRemove(key.KeyId, out _);
+                _signingKeys.TryRemove(key.KeyId, out _);
+                logger.LogInformation("Destroyed signing key {KeyId}, retired at {RetiredAt}", key.KeyId, key.RetiredAt);
+            }
+            await db.SaveChangesAsync(ct);
+            return expired.Count;
+        }, ct);
+        return destroyed;
+    }
+
     private async Task<T> InLockedTransactionAsync<T>(Func<IdentityDb, IServiceProvider, Task<T>> action, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -167,14 +195,16 @@ public sealed class SigningKeyStore(
         return key;
     }
 
-    private static SigningKey NewKey(DateTimeOffset now)
+    private SigningKey NewKey(DateTimeOffset now)
     {
-        using var rsa = RSA.Create(KeySizeInBits);
+        var id = Guid.CreateVersion7();
+        using var rsa = hsm.GenerateRsaKeyPair(SigningKey.HsmLabelOf(id), KeySizeInBits);
         return new SigningKey
         {
+            Id = id,
             KeyId = Thumbprint(rsa),
             Algorithm = Algorithm,
-            PrivateKey = rsa.ExportPkcs8PrivateKey(),
+            PublicKey = rsa.ExportSubjectPublicKeyInfo(),
             CreatedAt = now,
         };
     }
@@ -193,10 +223,13 @@ public sealed class SigningKeyStore(
             .OrderBy(k => k.RetiredAt is not null ? 2 : k.ActivatedAt is null ? 1 : 0)
             .ThenByDescending(k => k.ActivatedAt ?? k.CreatedAt)
             .ToList();
-        var keys = ordered.Select(row => _materialized.GetOrAdd(row.KeyId, _ => Materialize(row))).ToList();
-        var current = _materialized[ordered.First(IsCurrentCandidate).KeyId];
+        var keys = ordered.Select(row => _publicKeys.GetOrAdd(row.KeyId, _ => PublicKeyOf(row))).ToList();
+        var current = ordered.First(IsCurrentCandidate);
+        // The signing half: the same public key, with signatures made inside the HSM.
+        var signing = _signingKeys.GetOrAdd(current.KeyId, _ => new RsaSecurityKey(hsm.FindRsaKey(current.HsmLabel)
+            ?? throw new HsmUnavailableException($"The HSM does not hold signing key {current.KeyId} ({current.HsmLabel}).")) { KeyId = current.KeyId });
         return new KeySet(
-            new SigningCredentials(current, Algorithm),
+            new SigningCredentials(signing, Algorithm),
             keys,
             keys.Select(PublicJsonWebKey.From).ToList(),
             time.GetUtcNow());
@@ -214,10 +247,10 @@ public sealed class SigningKeyStore(
             .ToListAsync(ct);
     }
 
-    private static RsaSecurityKey Materialize(SigningKey row)
+    private static RsaSecurityKey PublicKeyOf(SigningKey row)
     {
         var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(row.PrivateKey, out _);
+        rsa.ImportSubjectPublicKeyInfo(row.PublicKey, out _);
         return new RsaSecurityKey(rsa) { KeyId = row.KeyId };
     }
 

@@ -78,7 +78,11 @@ public sealed class IdentityServiceFixture : IAsyncLifetime
         };
     }
 
-    public static Dictionary<string, string?> Settings(string connectionString, string rabbitMq, string demoFile) => new()
+    // One HSM token per database: a second instance on the same database signs with the same keys.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, string?>> HsmTokens = new();
+
+    public static Dictionary<string, string?> Settings(string connectionString, string rabbitMq, string demoFile) => new(
+        HsmTokens.GetOrAdd(connectionString, _ => TestHsm.NewTokenSettings("identity-tests")))
     {
         ["ConnectionStrings:identitydb"] = connectionString,
         ["ConnectionStrings:rabbitmq"] = rabbitMq,

@@ -23,6 +23,7 @@ public sealed class HttpDefaultsFixture : IAsyncLifetime
         App = await TestHost.StartAsync(Issuer.Configuration.ToDictionary(), map: app =>
         {
             app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals: Host=db;Password=hunter2"));
+            app.MapGet("/hsm-down", string () => throw new Gosuslugi.Health.ServiceDefaults.Hsm.HsmUnavailableException("The HSM token t-1 cannot be opened: CKR_PIN_INCORRECT"));
             app.MapGet("/me", (HttpContext c) => TypedResults.Ok(new { sub = c.User.GetSubjectId(), scopes = c.User.GetScopes() }))
                 .RequireAuthorization(Policies.Patient);
             app.MapGet("/org", (HttpContext c) => TypedResults.Ok(new { id = c.User.GetOrganizationId(), name = c.User.GetOrganizationName() }))
@@ -84,6 +85,21 @@ public sealed class HttpDefaultsTests(HttpDefaultsFixture f) : IClassFixture<Htt
         text.ShouldNotContain("hunter2");
         text.ShouldNotContain("InvalidOperationException");
         text.ShouldNotContain(" at ");
+    }
+
+    [Fact]
+    public async Task An_unreachable_hsm_is_a_503_problem_to_retry_later_without_internals()
+    {
+        using var response = await f.Client.GetAsync("/hsm-down");
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter.ShouldNotBeNull();
+        var text = await response.Content.ReadAsStringAsync();
+        var problem = JsonDocument.Parse(text).RootElement;
+        problem.GetProperty("status").GetInt32().ShouldBe(503);
+        problem.GetProperty("detail").GetString()!.ShouldContain("Хранилище ключей временно недоступно");
+        problem.GetProperty("traceId").GetString().ShouldNotBeNullOrWhiteSpace();
+        text.ShouldNotContain("CKR_");
+        text.ShouldNotContain("t-1");
     }
 
     [Fact]

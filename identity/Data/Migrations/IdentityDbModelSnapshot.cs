@@ -18,7 +18,7 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -787,10 +787,10 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("key_id");
 
-                    b.Property<byte[]>("PrivateKey")
+                    b.Property<byte[]>("PublicKey")
                         .IsRequired()
                         .HasColumnType("bytea")
-                        .HasColumnName("private_key");
+                        .HasColumnName("public_key");
 
                     b.Property<DateTimeOffset?>("RetiredAt")
                         .HasColumnType("timestamp with time zone")

@@ -53,4 +53,6 @@ public static class SecurityEventKinds
     public const string AccessRestrictionChanged = "consent.restriction_changed";
     public const string AdminAccountChanged = "admin.account_changed";
     public const string SigningKeyRotated = "keys.rotated";
+    /// <summary>Uses of one HSM key for one operation (sign, wrap, unwrap, ...) over a short period, counted exactly.</summary>
+    public const string KeyUsed = "keys.used";
 }

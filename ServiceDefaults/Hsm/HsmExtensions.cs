@@ -1,0 +1,47 @@
+using Gosuslugi.Health.ServiceDefaults.Hsm;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Gosuslugi.Health.ServiceDefaults;
+
+public static class HsmExtensions
+{
+    /// <summary>
+    /// The HSM (section <c>Hsm</c>, see <see cref="HsmOptions"/>) as one <see cref="Pkcs11Hsm"/> per process, its meter
+    /// in the service's metrics, a "ready" health check, and Data Protection's key ring encrypted with a key inside it.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceHsm(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<HsmOptions>()
+            .BindConfiguration(HsmOptions.Section)
+            .Validate(o => !string.IsNullOrEmpty(o.UserPin), "Hsm:UserPin is required (./run.sh generates one into .data/secrets.json).")
+            .ValidateOnStart();
+        services.TryAddSingleton<Pkcs11Hsm>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlEncryptor = new HsmXmlEncryptor(sp.GetRequiredService<Pkcs11Hsm>())));
+        // Its meter (Gosuslugi.Health.Hsm) is among ServiceDefaults' own "Gosuslugi.Health.*".
+        services.AddHealthChecks().AddCheck<HsmHealthCheck>("hsm", tags: [Extensions.ReadyTag]);
+        return builder;
+    }
+
+    private sealed class HsmHealthCheck(Pkcs11Hsm hsm) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                hsm.EnsureReachable();
+                return Task.FromResult(HealthCheckResult.Healthy());
+            }
+            catch (HsmUnavailableException e)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy(e.Message));
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Gosuslugi.Health.Contracts.Identity;
+using Gosuslugi.Health.Identity.Data;
+using Gosuslugi.Health.ServiceDefaults.Hsm;
+
+namespace Gosuslugi.Health.Identity.Audit;
+
+/// <summary>
+/// Every use of an HSM key becomes part of the security log: the exact count per key and operation is written as one
+/// security event per minute (and at shutdown), not one per signature, so a token issued costs no extra write.
+/// </summary>
+public sealed class HsmKeyUsageLog(Pkcs11Hsm hsm, IServiceScopeFactory scopes, TimeProvider time, ILogger<HsmKeyUsageLog> logger)
+    : BackgroundService
+{
+    public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
+    private DateTimeOffset _periodStart = time.GetUtcNow();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the uses counted since the last flush; public so tests need not wait a minute.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        var from = _periodStart;
+        var to = _periodStart = time.GetUtcNow();
+        var uses = hsm.DrainUsage();
+        if (uses.Count == 0) return;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var events = scope.ServiceProvider.GetRequiredService<SecurityEvents>();
+            foreach (var use in uses)
+            {
+                events.Add(SecurityEventKinds.KeyUsed, subjectId: null, details: new Dictionary<string, string>
+                {
+                    ["key"] = use.Key,
+                    ["operation"] = use.Operation,
+                    ["count"] = use.Count.ToString(CultureInfo.InvariantCulture),
+                    ["from"] = from.ToString("O", CultureInfo.InvariantCulture),
+                    ["to"] = to.ToString("O", CultureInfo.InvariantCulture),
+                });
+            }
+            await scope.ServiceProvider.GetRequiredService<IdentityDb>().SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The counts still reach the log (and the metric has them): a failed write loses no use unaccounted.
+            foreach (var use in uses)
+                logger.LogError(e, "HSM key {KeyLabel} was used for {Operation} {Count} times from {From} to {To}; the security event was not saved",
+                    use.Key, use.Operation, use.Count, from, to);
+        }
+    }
+}
