@@ -46,7 +46,8 @@ public sealed class Pkcs11Hsm : IDisposable
 
     private readonly HsmOptions _options;
     private readonly ILogger<Pkcs11Hsm> _logger;
-    private readonly Lazy<ISlot> _slot;
+    private readonly Lock _slotGate = new();
+    private ISlot? _slot;
     private readonly Lock _anchorGate = new();
     private ISession? _anchor;
     private readonly ConcurrentBag<ISession> _pool = [];
@@ -59,7 +60,6 @@ public sealed class Pkcs11Hsm : IDisposable
     {
         _options = options.Value;
         _logger = logger;
-        _slot = new Lazy<ISlot>(OpenToken, LazyThreadSafetyMode.ExecutionAndPublication);
         _operations = meters.Create(MeterName).CreateCounter<long>("hsm.key.operations", description: "Operations with keys inside the HSM");
     }
 
@@ -207,7 +207,7 @@ public sealed class Pkcs11Hsm : IDisposable
         {
             session = _pool.TryTake(out var pooled) ? pooled : OpenSession();
         }
-        catch (Exception e) when (e is Pkcs11Exception or UnmanagedException or DllNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is Pkcs11Exception or UnmanagedException or DllNotFoundException)
         {
             throw new HsmUnavailableException($"The HSM token {_options.TokenLabel} cannot be opened: {e.Message}", e);
         }
@@ -231,9 +231,16 @@ public sealed class Pkcs11Hsm : IDisposable
 
     private ISession OpenSession()
     {
-        var slot = _slot.Value;
+        var slot = Slot();
         EnsureLoggedIn(slot);
         return slot.OpenSession(SessionType.ReadWrite);
+    }
+
+    // Not a Lazy: that would keep the first failure (an HSM down at start-up) for the life of the process.
+    private ISlot Slot()
+    {
+        if (_slot is { } slot) return slot;
+        lock (_slotGate) return _slot ??= OpenToken();
     }
 
     // The login belongs to the application and ends with its last session: one session stays open only to hold it.

@@ -91,6 +91,7 @@ public static class IdentityServiceExtensions
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<TokenFactory>();
         services.AddScoped<ClientAuthenticator>();
+        services.AddSingleton<VerifiedClientSecrets>();
         services.AddScoped<AuthorizationRequests>();
         services.AddScoped<TokenGrants>();
         services.AddScoped<AccountProvisioning>();

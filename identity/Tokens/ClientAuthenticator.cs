@@ -9,9 +9,10 @@ namespace Gosuslugi.Health.Identity.Tokens;
 
 /// <summary>
 /// Client authentication at the token and revocation endpoints (RFC 6749 §2.3): confidential clients
-/// by client_secret_basic or client_secret_post, public clients by their client_id alone.
+/// by client_secret_basic or client_secret_post (a verified secret is remembered briefly: <see cref="VerifiedClientSecrets"/>),
+/// public clients by their client_id alone.
 /// </summary>
-public sealed class ClientAuthenticator(IdentityDb db)
+public sealed class ClientAuthenticator(IdentityDb db, VerifiedClientSecrets verifiedSecrets)
 {
     public async Task<(OAuthClient? Client, OAuthError? Error)> AuthenticateAsync(
         HttpRequest request, OAuthParameters parameters, CancellationToken ct)
@@ -39,7 +40,7 @@ public sealed class ClientAuthenticator(IdentityDb db)
         if (client is null || client.Type == OAuthClientType.Confidential)
         {
             // Unknown clients cost the same hashing time as known ones.
-            if (secret is null || !SecretHasher.VerifyClientSecret(secret, client?.SecretHash))
+            if (secret is null || !verifiedSecrets.Verify(clientId, secret, client?.SecretHash))
                 return (null, OAuthError.InvalidClient("Client authentication failed."));
             return (client, null);
         }

@@ -62,4 +62,23 @@ public sealed class SnilsAndPkceTests
         SecretHasher.VerifyClientSecret("s3cret!", hash).ShouldBeFalse();
         SecretHasher.VerifyClientSecret("s3cret", null).ShouldBeFalse();
     }
+
+    [Fact]
+    public void A_verified_client_secret_is_remembered_only_for_its_client_and_stored_hash_and_only_for_a_while()
+    {
+        var clock = new Security.ManualClock();
+        var secrets = new VerifiedClientSecrets(clock);
+        var hash = SecretHasher.HashClientSecret("s3cret");
+
+        secrets.Verify("org-1", "wrong", hash).ShouldBeFalse();
+        secrets.Verify("org-1", "s3cret", hash).ShouldBeTrue();
+        secrets.Verify("org-1", "s3cret", hash).ShouldBeTrue(); // remembered
+        secrets.Verify("org-1", "s3cret!", hash).ShouldBeFalse();
+        secrets.Verify("org-2", "s3cret", null).ShouldBeFalse("an unknown client never matches");
+        // A new secret (new stored hash): the old one, though remembered, no longer opens anything.
+        secrets.Verify("org-1", "s3cret", SecretHasher.HashClientSecret("n3w")).ShouldBeFalse();
+
+        clock.Advance(VerifiedClientSecrets.RememberFor + TimeSpan.FromSeconds(1));
+        secrets.Verify("org-1", "s3cret", hash).ShouldBeTrue("verified again by its hash after the window");
+    }
 }
