@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gosuslugi.Health.Identity.Data;
 
 public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
-    : IdentityDbContext<HealthUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<HealthUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     /// <summary>
     /// Identity's schema with the passkeys table (ready for MFA). Identity reads it from the app's
@@ -22,6 +23,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
     public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    // Data Protection's key ring (PersistKeysToDbContext): cookies, antiforgery tokens and TOTP secrets of every instance.
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<OneTimeCode> OneTimeCodes => Set<OneTimeCode>();
     public DbSet<RememberedDevice> RememberedDevices => Set<RememberedDevice>();
@@ -175,6 +177,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
             key.ToTable("data_protection_keys");
             key.HasKey(k => k.Id);
             key.Property(k => k.FriendlyName).HasMaxLength(200);
+            key.Property(k => k.Xml).IsRequired(); // as the table has it from before the package's entity
         });
 
         Gosuslugi.Health.Identity.Passkeys.PasskeyUse.Configure(modelBuilder);

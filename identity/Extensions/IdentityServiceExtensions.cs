@@ -12,7 +12,6 @@ using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -74,9 +73,9 @@ public static class IdentityServiceExtensions
             o.Cookie.Path = "/connect";
             o.SuppressXFrameOptionsHeader = true; // the login page sends DENY itself
         });
-        services.AddDataProtection().SetApplicationName("gosuslugi-health-identity");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DbXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
+        // The key ring in identity's database, so that every instance accepts what another protected; its keys are
+        // encrypted by the HSM (AddServiceHsm).
+        services.AddDataProtection().SetApplicationName("gosuslugi-health-identity").PersistKeysToDbContext<IdentityDb>();
 
         // Bearer tokens presented to identity itself (userinfo, later the account API) are checked by
         // ServiceDefaults' rules, with keys from identity's own database instead of an HTTP call to itself.

@@ -33,10 +33,10 @@ public sealed class IdentityStartup(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
         var encryptor = new HsmXmlEncryptor(scope.ServiceProvider.GetRequiredService<Pkcs11Hsm>());
-        var rows = await db.DataProtectionKeys.Where(k => k.Xml.Contains("requiresEncryption=\"true\"")).ToListAsync(ct);
+        var rows = await db.DataProtectionKeys.Where(k => k.Xml != null && k.Xml.Contains("requiresEncryption=\"true\"")).ToListAsync(ct);
         foreach (var row in rows)
         {
-            var key = XElement.Parse(row.Xml);
+            var key = XElement.Parse(row.Xml!);
             if (encryptor.EncryptUnprotectedSecrets(key)) row.Xml = key.ToString(SaveOptions.DisableFormatting);
         }
         if (rows.Count == 0) return;

@@ -69,7 +69,7 @@ public sealed class HsmKeyTests(OwnIdentityFixture fixture)
         var protector = Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("hsm-test");
         protector.Unprotect(protector.Protect("round trip")).ShouldBe("round trip");
 
-        var ring = await WithDbAsync(Services, db => db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync());
+        var ring = await WithDbAsync(Services, db => db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml!).ToListAsync());
         ring.ShouldNotBeEmpty();
         ring.ShouldAllBe(xml => xml.Contains("<encryptedKey") && !xml.Contains("<masterKey"));
     }

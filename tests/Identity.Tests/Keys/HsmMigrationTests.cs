@@ -52,7 +52,7 @@ public sealed class HsmMigrationTests
             keys.Count.ShouldBe(2, "a current and a next key, made inside the HSM");
             keys.ShouldAllBe(k => hsm.FindRsaKey(k.HsmLabel) != null);
 
-            var ring = await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync();
+            var ring = await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml!).ToListAsync();
             ring.ShouldAllBe(xml => !xml.Contains("<masterKey") && xml.Contains("encryptedSecret"));
             identity.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("migration-test")
                 .Unprotect(protectedBefore).ShouldBe("открыто");
