@@ -52,14 +52,18 @@ IResourceBuilder<ProjectResource> AddProject<TProject>(string name, int? port = 
         .WithProductionTelemetry(options.TraceRatio);
 }
 
+// Keys live in SoftHSM2 tokens under .data/hsm (a PKCS#11 HSM in production), a token per service that has keys.
+var hsmConfig = LocalServerExtensions.PrepareSoftHsm(Path.Combine(data, "hsm"));
+IResourceBuilder<ProjectResource> WithHsmToken(IResourceBuilder<ProjectResource> project, string tokenLabel) => project
+    .WithEnvironment("Hsm__SoftHsmConfig", hsmConfig)
+    .WithEnvironment("Hsm__TokenLabel", tokenLabel)
+    .WithEnvironment("Hsm__UserPin", secrets.HsmUserPin)
+    .WithEnvironment("Hsm__InitializeWithSoPin", secrets.HsmSoPin);
+
 var identity = AddProject<Projects.Gosuslugi_Health_Identity>("identity");
 var identityDb = postgres.AddDatabase("identitydb");
-// Token-signing keys and the key ring's key live in a SoftHSM2 token under .data/hsm (a PKCS#11 HSM in production).
-var hsmConfig = LocalServerExtensions.PrepareSoftHsm(Path.Combine(data, "hsm"));
-identity
-    .WithEnvironment("Hsm__SoftHsmConfig", hsmConfig)
-    .WithEnvironment("Hsm__UserPin", secrets.HsmUserPin)
-    .WithEnvironment("Hsm__InitializeWithSoPin", secrets.HsmSoPin)
+// Token-signing keys and the key ring's key.
+WithHsmToken(identity, "gosuslugi-health")
     .WithReference(identityDb).WaitFor(identityDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq).WaitForCompletion(busTopology)
     .WithReference(redis).WaitFor(redis)
@@ -82,7 +86,8 @@ IResourceBuilder<ProjectResource> AddService<TProject>(string name) where TProje
 }
 
 var appointments = AddService<Projects.Gosuslugi_Health_Appointments>("appointments");
-var records = AddService<Projects.Gosuslugi_Health_Records>("records");
+// Its key-encryption key wraps the patients' data keys (medical content sealed at rest).
+var records = WithHsmToken(AddService<Projects.Gosuslugi_Health_Records>("records"), "records");
 var immunizations = AddService<Projects.Gosuslugi_Health_Immunizations>("immunizations");
 var prescriptions = AddService<Projects.Gosuslugi_Health_Prescriptions>("prescriptions");
 var sickleave = AddService<Projects.Gosuslugi_Health_SickLeave>("sickleave");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -30,11 +31,29 @@ internal static class ProblemDetailsExtensions
             }
         });
         builder.Services.AddExceptionHandler<UnhandledExceptionHandler>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, ProblemsOnDeveloperPage>());
         return builder;
     }
 
     public static string TraceId(HttpContext context) =>
         Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
+}
+
+/// <summary>
+/// In Development ASP.NET Core puts its developer exception page inside our exception handler, so a fault would be
+/// answered with its stack trace (through the gateway, to any client of a development system) and an unavailable HSM
+/// or unreadable data with a 500 instead of a 503. Faults get the same problem in every environment.
+/// </summary>
+internal sealed class ProblemsOnDeveloperPage(IEnumerable<IExceptionHandler> handlers) : IDeveloperPageExceptionFilter
+{
+    public async Task HandleExceptionAsync(ErrorContext errorContext, Func<ErrorContext, Task> next)
+    {
+        foreach (var handler in handlers)
+        {
+            if (await handler.TryHandleAsync(errorContext.HttpContext, errorContext.Exception, errorContext.HttpContext.RequestAborted)) return;
+        }
+        await next(errorContext);
+    }
 }
 
 /// <summary>Logs an unhandled exception with its trace id and answers a 500 problem that reveals nothing internal.</summary>
@@ -71,6 +90,26 @@ internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems,
                     Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
                     Title = "Cryptographic keys are unavailable",
                     Detail = "Хранилище ключей временно недоступно. Повторите попытку через несколько минут.",
+                },
+            });
+        }
+
+        if (exception is Encryption.PatientDataUnreadableException unreadable)
+        {
+            // Stored medical data that does not open with its patient's key (missing or wrong key, changed bytes): no
+            // content is shown rather than garbage, and operators get the error with its trace id.
+            logger.LogError(unreadable, "Patient data unreadable on {Method} {Path}, trace id {TraceId}",
+                httpContext.Request.Method, httpContext.Request.Path, ProblemDetailsExtensions.TraceId(httpContext));
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+                    Title = "Stored data cannot be decrypted",
+                    Detail = "Медицинские данные временно недоступны: не удалось расшифровать их ключом пациента. Мы уже знаем о проблеме; повторите попытку позже.",
                 },
             });
         }

@@ -12,6 +12,8 @@ using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
+using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -33,7 +35,7 @@ public static class IdentityServiceExtensions
 
         builder.AddServiceDatabase<IdentityDb>("identitydb");
         // Token-signing keys and the key that encrypts Data Protection's key ring live in the HSM.
-        builder.AddServiceHsm();
+        builder.AddServiceHsm<IdentityDb>();
         builder.AddServiceMessaging<IdentityDb>();
 
         services.AddIdentityCore<HealthUser>(o =>
@@ -75,7 +77,10 @@ public static class IdentityServiceExtensions
         });
         // The key ring in identity's database, so that every instance accepts what another protected; its keys are
         // encrypted by the HSM (AddServiceHsm).
-        services.AddDataProtection().SetApplicationName("gosuslugi-health-identity").PersistKeysToDbContext<IdentityDb>();
+        // AES-256-GCM for what it protects (TOTP secrets among them), like the medical data at rest; keys made before
+        // keep the algorithm they were made with, so what they protected still opens.
+        services.AddDataProtection().SetApplicationName("gosuslugi-health-identity").PersistKeysToDbContext<IdentityDb>()
+            .UseCryptographicAlgorithms(new AuthenticatedEncryptorConfiguration { EncryptionAlgorithm = EncryptionAlgorithm.AES_256_GCM });
 
         // Bearer tokens presented to identity itself (userinfo, later the account API) are checked by
         // ServiceDefaults' rules, with keys from identity's own database instead of an HTTP call to itself.
@@ -108,7 +113,6 @@ public static class IdentityServiceExtensions
         services.AddHostedService<IdentityStartup>();
         StartAfterMigrations(services, "DataProtectionHostedService");
         services.AddHostedService<ExpiredGrantsCleanup>();
-        services.AddHostedService<HsmKeyUsageLog>();
         services.AddSessionsAndAdministration();
         return builder;
     }

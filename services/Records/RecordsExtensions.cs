@@ -3,6 +3,7 @@ using Gosuslugi.Health.Records.Events;
 using Gosuslugi.Health.Records.Preventive;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Consents;
+using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gosuslugi.Health.Records;
@@ -14,6 +15,10 @@ public static class RecordsExtensions
     public static TBuilder AddRecords<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddServiceDatabase<RecordsDb>(DatabaseName);
+        // Medical content sealed with per-patient keys wrapped by a key in the service's HSM token.
+        builder.AddPatientDataEncryption<RecordsDb>();
+        // Databases from before encryption at rest are sealed in place between two migrations.
+        builder.Services.AddScoped<IMigrationDataStep<RecordsDb>, SealMedicalContentStep>();
         builder.AddServiceMessaging<RecordsDb>(bus =>
         {
             bus.AddAccessRestrictionsConsumer<RecordsDb>(builder);

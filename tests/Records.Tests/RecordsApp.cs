@@ -3,6 +3,7 @@ using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Gosuslugi.Health.TestInfrastructure;
 using MassTransit;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gosuslugi.Health.Records.Tests;
@@ -11,8 +12,25 @@ namespace Gosuslugi.Health.Records.Tests;
 /// The Records service on its own database and RabbitMQ virtual host of the shared test servers, with tokens from a
 /// <see cref="TestTokenIssuer"/>.
 /// </summary>
-public sealed class RecordsApp() : ServiceUnderTest<Program, RecordsDb>("records")
+public sealed class RecordsApp : ServiceUnderTest<Program, RecordsDb>
 {
+    // One token for every instance of the fixture: their patients' keys are wrapped by the same key-encryption key.
+    private readonly Dictionary<string, string?> _hsm = TestHsm.NewTokenSettings("records-tests");
+    private readonly string? _existingDatabase;
+
+    public RecordsApp() : base("records")
+    {
+    }
+
+    /// <summary>The service on a database made beforehand (an older version's, to test its migration).</summary>
+    internal RecordsApp(string existingDatabase) : base("records") => _existingDatabase = existingDatabase;
+
+    protected override void ConfigureWebHost(IWebHostBuilder web)
+    {
+        foreach (var (key, value) in _hsm) web.UseSetting(key, value);
+        if (_existingDatabase is not null) web.UseSetting("ConnectionStrings:recordsdb", _existingDatabase);
+    }
+
     public IBus Bus => Factory.Services.GetRequiredService<IBus>();
 
     /// <summary>A medical organization's machine client (client credentials, scope health.publish).</summary>

@@ -4,13 +4,14 @@ using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gosuslugi.Health.Records.Api;
 
-public sealed record DoctorReadServices(RecordsDb Db, TimeProvider Time, HttpContext Http);
+public sealed record DoctorReadServices(RecordsDb Db, PatientDataKeys<RecordsDb> Keys, TimeProvider Time, HttpContext Http);
 
 /// <summary>
 /// A doctor reads the record of a patient in their organization's care (attachment or appointment, learned from
@@ -56,7 +57,7 @@ public static class DoctorAccessApi
         if (access.Refusal is { } refusal) return refusal;
 
         // The visibility depends on who wrote each item; RecordReads applies it in the query, so the page is full.
-        var page = await RecordReads.HistoryPageAsync(services.Db, patientId, filter, cursor, pageSize.Value, access.Visibility, ct);
+        var page = await RecordReads.HistoryPageAsync(services.Db, services.Keys, patientId, filter, cursor, pageSize.Value, access.Visibility, ct);
         if (page is null)
         {
             return Problems.Validation("cursor", "Некорректный курсор страницы: используйте значение nextCursor из предыдущего ответа.");
@@ -72,7 +73,7 @@ public static class DoctorAccessApi
         var access = await OpenAsync(services, user, patientId, HistoryApi.HistorySection, id, ct);
         if (access.Refusal is { } refusal) return refusal;
 
-        var item = await RecordReads.ItemAsync(services.Db, patientId, id, access.Visibility, ct);
+        var item = await RecordReads.ItemAsync(services.Db, services.Keys, patientId, id, access.Visibility, ct);
         if (item is null) return await ItemNotFoundAsync(services, patientId, id, access.Visibility!, ct);
 
         await services.Db.LogAccessAsync(services.Http, patientId, HistoryApi.SectionOf(item.Sections), AccessActions.Read,
@@ -86,7 +87,7 @@ public static class DoctorAccessApi
         var access = await OpenAsync(services, user, patientId, HistoryApi.HistorySection, id, ct);
         if (access.Refusal is { } refusal) return refusal;
 
-        var document = await RecordReads.DocumentAsync(services.Db, patientId, id, access.Visibility, ct);
+        var document = await RecordReads.DocumentAsync(services.Db, services.Keys, patientId, id, access.Visibility, ct);
         if (document is null) return await ItemNotFoundAsync(services, patientId, id, access.Visibility!, ct);
 
         await services.Db.LogAccessAsync(services.Http, patientId, HistoryApi.SectionOf(document.Sections), AccessActions.Read,
@@ -111,7 +112,7 @@ public static class DoctorAccessApi
         var access = await OpenAsync(services, user, patientId, RecordSections.LabResults, null, ct);
         if (access.Refusal is { } refusal) return refusal;
 
-        var trend = await RecordReads.TrendAsync(services.Db, patientId, code, start, end, access.Visibility, ct);
+        var trend = await RecordReads.TrendAsync(services.Db, services.Keys, patientId, code, start, end, access.Visibility, ct);
         if (trend is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Не найдено",

@@ -4,6 +4,7 @@ using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Exports;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Records.Api;
 
-public sealed record ExportServices(RecordsDb Db, TimeProvider Time, ILogger<ExportServices> Logger);
+public sealed record ExportServices(RecordsDb Db, PatientDataKeys<RecordsDb> Keys, TimeProvider Time, ILogger<ExportServices> Logger);
 
 /// <summary>
 /// Exports of a filtered selection of the patient's history (the filter of the history page) as PDF and CSV, for the
@@ -103,7 +104,7 @@ public static class ExportsApi
         var patientId = user.GetSubjectId();
         // A limited delegation exports what it may read; the rest of the record is not there for it.
         var hiddenSections = RecordReads.HiddenSectionsFor(user);
-        var selection = await ExportSelection.LoadAsync(services.Db, patientId, filter, hiddenSections, ct);
+        var selection = await ExportSelection.LoadAsync(services.Db, services.Keys, patientId, filter, hiddenSections, ct);
         if (selection is null)
         {
             return new Prepared(null, null, Refusal: TooLarge());

@@ -7,13 +7,14 @@ using Gosuslugi.Health.Records.Ingestion;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 
 namespace Gosuslugi.Health.Records.Api;
 
-public sealed record FhirIngestionServices(RecordsDb Db, TimeProvider Time, ILogger<FhirIngestionServices> Logger);
+public sealed record FhirIngestionServices(RecordsDb Db, PatientDataKeys<RecordsDb> Keys, TimeProvider Time, ILogger<FhirIngestionServices> Logger);
 
 /// <summary>
 /// Medical organizations publish items of patients' records as FHIR R4 resources (Encounter, DiagnosticReport,
@@ -125,7 +126,8 @@ public static class FhirIngestionApi
             }
 
             var publisher = new Publisher(organizationId.Value, organizationName, user.GetClientId() ?? organizationId.Value.ToString());
-            var outcome = await RecordPublishing.PublishAsync(services.Db, http, publisher, ingested, patient, now, ct);
+            var cipher = await services.Keys.ForWritingAsync(patient.PatientId, ct);
+            var outcome = await RecordPublishing.PublishAsync(services.Db, http, publisher, ingested, patient, cipher, now, ct);
             switch (outcome)
             {
                 case PublishOutcome.Published(var item):
@@ -133,10 +135,10 @@ public static class FhirIngestionApi
                         "Record item {ItemId} (record {RecordId}, version {Version}, {Kind}) published by organization {OrganizationId}",
                         item.Id, item.RecordId, item.Version, item.Kind, item.OrganizationId);
                     return TypedResults.Created($"{ItemsRoute}/{item.Id}",
-                        PublishedItemResponse.From(item, ingested.Observations.Count,
+                        PublishedItemResponse.From(item, cipher, ingested.Observations.Count,
                             ingested.Observations.Count(o => Interpretations.IsAbnormal(o.Interpretation))));
                 case PublishOutcome.Unchanged(var item):
-                    return TypedResults.Ok(await ResponseOfAsync(services.Db, item, ct));
+                    return TypedResults.Ok(await ResponseOfAsync(services.Db, item, cipher, ct));
                 case PublishOutcome.Refused(var status, var path, var message):
                     return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = [message] })
                     {
@@ -151,7 +153,7 @@ public static class FhirIngestionApi
     }
 
     public static async Task<Results<Ok<PublishedItemView>, NotFound>> GetPublishedItem(string resourceType, string externalId,
-        HttpContext http, ClaimsPrincipal user, RecordsDb db, CancellationToken ct)
+        HttpContext http, ClaimsPrincipal user, RecordsDb db, PatientDataKeys<RecordsDb> keys, CancellationToken ct)
     {
         // Only the organization's own items: another organization's external id is simply not there.
         if (user.GetOrganizationId() is not { } organizationId)
@@ -174,21 +176,22 @@ public static class FhirIngestionApi
             .ToListAsync(ct);
         var document = await db.Documents.AsNoTracking()
             .Where(d => d.ItemId == current.Id)
-            .Select(d => new PublishedDocument(d.FileName, d.ContentType, d.Content.Length, d.Sha256))
+            .Select(d => new { d.FileName, d.ContentType, d.Size, d.Sha256 })
             .FirstOrDefaultAsync(ct);
+        var cipher = await keys.ForReadingAsync(current.PatientId, ct);
 
         await db.LogAccessAsync(http, current.PatientId, current.Sections[0], AccessActions.Read, ReadPurpose, current.Id, ct: ct);
 
-        using var details = JsonDocument.Parse(current.Details);
+        using var details = JsonDocument.Parse(cipher.Open(current.Details));
         return TypedResults.Ok(new PublishedItemView(
-            PublishedItemResponse.From(current, observations.Count, observations.Count(o => Interpretations.IsAbnormal(o.Interpretation))),
+            PublishedItemResponse.From(current, cipher, observations.Count,
+                observations.Count(o => Interpretations.IsAbnormal(o.Interpretation))),
             current.DepartmentName, current.DoctorId, current.DoctorName, current.Specialty, current.DiagnosisCodes,
             details.RootElement.Clone(),
-            observations.Select(o => new PublishedObservation(o.AnalyteCode, o.AnalyteName, o.Value, o.ValueText, o.Unit,
-                o.ReferenceLow, o.ReferenceHigh, o.ReferenceText, o.Interpretation, o.Comment, o.TakenAt)).ToList(),
-            document,
+            observations.Select(o => PublishedObservation.Of(o, ObservationContent.Open(cipher, o.Content))).ToList(),
+            document is null ? null : new PublishedDocument(cipher.OpenText(document.FileName), document.ContentType, document.Size, document.Sha256),
             versions.Select(v => new PublishedVersion(v.Id, v.Version, v.IsCurrent, v.ReceivedAt, v.SubmittedBy,
-                v.CorrectionReason, v.CorrectsItemId, v.SupersededAt, v.ContentHash.Trim())).ToList()));
+                cipher.OpenTextOrNull(v.CorrectionReason), v.CorrectsItemId, v.SupersededAt, v.ContentHash.Trim())).ToList()));
     }
 
     private static bool IsJson(string? contentType) =>
@@ -217,13 +220,13 @@ public static class FhirIngestionApi
         return buffer.ToArray();
     }
 
-    private static async Task<PublishedItemResponse> ResponseOfAsync(RecordsDb db, RecordItem item, CancellationToken ct)
+    private static async Task<PublishedItemResponse> ResponseOfAsync(RecordsDb db, RecordItem item, PatientCipher cipher, CancellationToken ct)
     {
         var interpretations = await db.Observations.AsNoTracking()
             .Where(o => o.ItemId == item.Id)
             .Select(o => o.Interpretation)
             .ToListAsync(ct);
-        return PublishedItemResponse.From(item, interpretations.Count, interpretations.Count(Interpretations.IsAbnormal));
+        return PublishedItemResponse.From(item, cipher, interpretations.Count, interpretations.Count(Interpretations.IsAbnormal));
     }
 
     private static ProblemHttpResult Unprocessable(Dictionary<string, string[]> errors) =>
@@ -256,14 +259,18 @@ public sealed record PublishedItemResponse(
     string? CorrectionReason,
     Guid? CorrectsItemId)
 {
-    public static PublishedItemResponse From(RecordItem item, int observationCount, int abnormalCount) => new(
-        item.Id, item.RecordId, item.Version, item.Kind, item.ResourceType, item.ExternalId, item.Title, item.Status,
+    public static PublishedItemResponse From(RecordItem item, PatientCipher cipher, int observationCount, int abnormalCount) => new(
+        item.Id, item.RecordId, item.Version, item.Kind, item.ResourceType, item.ExternalId, cipher.OpenText(item.Title), item.Status,
         item.EffectiveAt, item.Sections, observationCount, abnormalCount, item.HasDocument, item.ContentHash.Trim(),
-        item.ReceivedAt, item.SubmittedBy, item.CorrectionReason, item.CorrectsItemId);
+        item.ReceivedAt, item.SubmittedBy, cipher.OpenTextOrNull(item.CorrectionReason), item.CorrectsItemId);
 }
 
 public sealed record PublishedObservation(string AnalyteCode, string AnalyteName, decimal? Value, string? ValueText, string? Unit,
-    decimal? ReferenceLow, decimal? ReferenceHigh, string? ReferenceText, string Interpretation, string? Comment, DateTimeOffset TakenAt);
+    decimal? ReferenceLow, decimal? ReferenceHigh, string? ReferenceText, string Interpretation, string? Comment, DateTimeOffset TakenAt)
+{
+    public static PublishedObservation Of(Observation o, ObservationContent c) => new(o.AnalyteCode, c.AnalyteName, c.Value,
+        c.ValueText, o.Unit, c.ReferenceLow, c.ReferenceHigh, c.ReferenceText, o.Interpretation, c.Comment, o.TakenAt);
+}
 
 public sealed record PublishedDocument(string FileName, string ContentType, int Size, string Sha256);
 

@@ -4,6 +4,7 @@ using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +41,8 @@ public static class HistoryApi
 
     public static async Task<Results<Ok<HistoryPage>, ValidationProblem>> GetHistory(
         [AsParameters] RecordFilterQuery query, string? cursor, string? limit,
-        HttpContext http, ClaimsPrincipal user, RecordsDb db, CancellationToken ct)
+        HttpContext http, ClaimsPrincipal user, RecordsDb db, PatientDataKeys<RecordsDb> keys,
+        CancellationToken ct)
     {
         var filter = query.ToFilter(out var errors);
         var pageSize = RecordReads.ParseLimit(limit, errors);
@@ -52,7 +54,7 @@ public static class HistoryApi
 
         var patientId = user.GetSubjectId();
         // A limited delegation sees only what it may open; the rest of the history is not there for it.
-        var page = await RecordReads.HistoryPageAsync(db, patientId, filter, cursor, pageSize.Value,
+        var page = await RecordReads.HistoryPageAsync(db, keys, patientId, filter, cursor, pageSize.Value,
             RecordReads.VisibilityFor(user), ct);
         if (page is null)
         {
@@ -64,12 +66,13 @@ public static class HistoryApi
     }
 
     public static async Task<Results<Ok<ItemResponse>, NotFound, ProblemHttpResult>> GetItem(
-        Guid id, HttpContext http, ClaimsPrincipal user, RecordsDb db, CancellationToken ct)
+        Guid id, HttpContext http, ClaimsPrincipal user, RecordsDb db, PatientDataKeys<RecordsDb> keys,
+        CancellationToken ct)
     {
         var patientId = user.GetSubjectId();
         // Someone else's item answers exactly like a missing one.
         // Everything is read, then a section not delegated answers 403 (a list would just leave the item out).
-        var item = await RecordReads.ItemAsync(db, patientId, id, RecordVisibility.Everything, ct);
+        var item = await RecordReads.ItemAsync(db, keys, patientId, id, RecordVisibility.Everything, ct);
         if (item is null) return TypedResults.NotFound();
 
         if (await RefusedAsync(http, user, db, patientId, item.Id, item.Sections, ct) is { } refusal) return refusal;
@@ -80,10 +83,11 @@ public static class HistoryApi
     }
 
     public static async Task<Results<Ok<ItemResponse>, NotFound, ProblemHttpResult>> GetItemVersion(
-        Guid id, int version, HttpContext http, ClaimsPrincipal user, RecordsDb db, CancellationToken ct)
+        Guid id, int version, HttpContext http, ClaimsPrincipal user, RecordsDb db, PatientDataKeys<RecordsDb> keys,
+        CancellationToken ct)
     {
         var patientId = user.GetSubjectId();
-        var item = await RecordReads.ItemVersionAsync(db, patientId, id, version, RecordVisibility.Everything, ct);
+        var item = await RecordReads.ItemVersionAsync(db, keys, patientId, id, version, RecordVisibility.Everything, ct);
         if (item is null) return TypedResults.NotFound();
 
         if (await RefusedAsync(http, user, db, patientId, item.Id, item.Sections, ct) is { } refusal) return refusal;
@@ -94,10 +98,11 @@ public static class HistoryApi
     }
 
     public static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetItemDocument(
-        Guid id, HttpContext http, ClaimsPrincipal user, RecordsDb db, CancellationToken ct)
+        Guid id, HttpContext http, ClaimsPrincipal user, RecordsDb db, PatientDataKeys<RecordsDb> keys,
+        CancellationToken ct)
     {
         var patientId = user.GetSubjectId();
-        var document = await RecordReads.DocumentAsync(db, patientId, id, RecordVisibility.Everything, ct);
+        var document = await RecordReads.DocumentAsync(db, keys, patientId, id, RecordVisibility.Everything, ct);
         if (document is null) return TypedResults.NotFound();
 
         if (await RefusedAsync(http, user, db, patientId, document.ItemId, document.Sections, ct) is { } refusal) return refusal;

@@ -8,6 +8,7 @@ using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Records.Api;
@@ -17,7 +18,8 @@ namespace Gosuslugi.Health.Records.Api;
 /// Every query is scoped to one patient: an id of someone else's item finds nothing. A <see cref="RecordVisibility"/>
 /// removes the items the reader may not see exactly as if they did not exist: in SQL for pages and series (so pages
 /// come back full), by the current version for a single item. Null shows everything. The overloads taking a set of
-/// hidden sections (a limited delegation) are <see cref="RecordVisibility.HidingSections"/> in short.
+/// hidden sections (a limited delegation) are <see cref="RecordVisibility.HidingSections"/> in short. Content is opened
+/// with the patient's data key after the rows are read: filters and order only use the columns kept in clear.
 /// </summary>
 public static class RecordReads
 {
@@ -63,7 +65,7 @@ public static class RecordReads
     /// id, both descending: the history index). Returns null when <paramref name="cursor"/> is malformed (check it with
     /// <see cref="CheckCursor"/> first to answer a validation problem).
     /// </summary>
-    public static async Task<HistoryPage?> HistoryPageAsync(RecordsDb db, Guid patientId, RecordFilter filter,
+    public static async Task<HistoryPage?> HistoryPageAsync(RecordsDb db, PatientDataKeys<RecordsDb> keys, Guid patientId, RecordFilter filter,
         string? cursor, int limit, RecordVisibility? visibility, CancellationToken ct)
     {
         limit = Math.Clamp(limit, 1, MaxLimit);
@@ -86,7 +88,8 @@ public static class RecordReads
 
         var page = rows.Count > limit ? rows[..limit] : rows;
         var abnormal = await AbnormalCountsAsync(db, page.Where(r => RecordItemKinds.IsResult(r.Kind)).Select(r => r.Id).ToList(), ct);
-        var entries = page.Select(r => r.ToEntry(RecordItemKinds.IsResult(r.Kind) ? abnormal.GetValueOrDefault(r.Id) : null)).ToList();
+        var cipher = await keys.ForReadingAsync(patientId, ct);
+        var entries = page.Select(r => r.ToEntry(cipher, RecordItemKinds.IsResult(r.Kind) ? abnormal.GetValueOrDefault(r.Id) : null)).ToList();
         var next = rows.Count > limit ? EncodeCursor(page[^1].EffectiveAt, page[^1].Id) : null;
         return new HistoryPage(entries, next);
     }
@@ -96,17 +99,17 @@ public static class RecordReads
     /// with details, values and the list of versions; null when the patient has no such item or it is hidden
     /// (<see cref="HiddenItemAsync"/> tells which).
     /// </summary>
-    public static async Task<ItemResponse?> ItemAsync(RecordsDb db, Guid patientId, Guid itemId,
+    public static async Task<ItemResponse?> ItemAsync(RecordsDb db, PatientDataKeys<RecordsDb> keys, Guid patientId, Guid itemId,
         RecordVisibility? visibility, CancellationToken ct)
     {
         var versions = await VersionsOfAsync(db, patientId, itemId, ct);
         if (versions is null) return null;
         var shown = CurrentOf(versions);
-        return IsHidden(shown, visibility) ? null : await DescribeAsync(db, shown, versions, ct);
+        return IsHidden(shown, visibility) ? null : await DescribeAsync(db, keys, shown, versions, ct);
     }
 
     /// <summary>One version (1, 2, ...) of the item <paramref name="itemId"/> belongs to; null when there is none or it is hidden.</summary>
-    public static async Task<ItemResponse?> ItemVersionAsync(RecordsDb db, Guid patientId, Guid itemId, int version,
+    public static async Task<ItemResponse?> ItemVersionAsync(RecordsDb db, PatientDataKeys<RecordsDb> keys, Guid patientId, Guid itemId, int version,
         RecordVisibility? visibility, CancellationToken ct)
     {
         var versions = await VersionsOfAsync(db, patientId, itemId, ct);
@@ -116,7 +119,7 @@ public static class RecordReads
         // reopen the item to whom it was hidden, nor the reverse.
         return IsHidden(shown, visibility) || IsHidden(CurrentOf(versions), visibility)
             ? null
-            : await DescribeAsync(db, shown, versions, ct);
+            : await DescribeAsync(db, keys, shown, versions, ct);
     }
 
     /// <summary>
@@ -137,7 +140,7 @@ public static class RecordReads
     }
 
     /// <summary>The PDF of the current version of the item <paramref name="itemId"/> belongs to; null when there is none or it is hidden.</summary>
-    public static async Task<DocumentRead?> DocumentAsync(RecordsDb db, Guid patientId, Guid itemId,
+    public static async Task<DocumentRead?> DocumentAsync(RecordsDb db, PatientDataKeys<RecordsDb> keys, Guid patientId, Guid itemId,
         RecordVisibility? visibility, CancellationToken ct)
     {
         var item = await CurrentVersionOf(db, patientId, itemId)
@@ -152,8 +155,9 @@ public static class RecordReads
         if (document is null) return null;
 
         var day = MoscowTime.Of(item.EffectiveAt).ToString("yyyy-MM-dd");
-        return new DocumentRead(item.Id, item.Sections, FileNameFor(item.Title, day), document.ContentType,
-            document.Content, document.Sha256.Trim());
+        var cipher = await keys.ForReadingAsync(patientId, ct);
+        return new DocumentRead(item.Id, item.Sections, FileNameFor(cipher.OpenText(item.Title), day), document.ContentType,
+            cipher.Open(document.Content), document.Sha256.Trim());
     }
 
     /// <summary>
@@ -161,7 +165,7 @@ public static class RecordReads
     /// one range scan of the trend index reading only the columns shown. Null when the patient has no value of the
     /// analyte at all (an empty period gives an empty series).
     /// </summary>
-    public static async Task<TrendResponse?> TrendAsync(RecordsDb db, Guid patientId, string analyteCode, DateOnly? from,
+    public static async Task<TrendResponse?> TrendAsync(RecordsDb db, PatientDataKeys<RecordsDb> keys, Guid patientId, string analyteCode, DateOnly? from,
         DateOnly? to, RecordVisibility? visibility, CancellationToken ct)
     {
         var all = VisibleObservations(db, patientId, visibility).Where(o => o.AnalyteCode == analyteCode);
@@ -179,30 +183,31 @@ public static class RecordReads
 
         var rows = await values
             .OrderBy(o => o.TakenAt).ThenBy(o => o.Id)
-            .Select(o => new TrendRow(o.ItemId, o.TakenAt, o.Value, o.ValueText, o.Unit, o.Interpretation,
-                o.ReferenceLow, o.ReferenceHigh, o.AnalyteName))
+            .Select(o => new TrendRow(o.ItemId, o.TakenAt, o.Unit, o.Interpretation, o.Content))
             .ToListAsync(ct);
 
+        var cipher = await keys.ForReadingAsync(patientId, ct);
+        var opened = rows.Select(r => (Row: r, Content: ObservationContent.Open(cipher, r.Content))).ToList();
         string name;
-        if (rows.Count > 0)
+        if (opened.Count > 0)
         {
-            name = rows[^1].Name;
+            name = opened[^1].Content.AnalyteName;
         }
         else
         {
-            var known = await all.OrderByDescending(o => o.TakenAt).Select(o => o.AnalyteName).FirstOrDefaultAsync(ct);
+            var known = await all.OrderByDescending(o => o.TakenAt).Select(o => o.Content).FirstOrDefaultAsync(ct);
             if (known is null) return null;
-            name = known;
+            name = ObservationContent.Open(cipher, known).AnalyteName;
         }
 
-        var points = rows.Select(r => r.ToPoint()).ToList();
+        var points = opened.Select(o => o.Row.ToPoint(o.Content)).ToList();
         var latest = points.Count > 0 ? points[^1] : null;
         var previous = points.Count > 1 ? points[^2] : null;
         return new TrendResponse(analyteCode, name, latest?.Unit, points, latest, previous, Compare(latest, previous));
     }
 
     /// <summary>Every analyte the patient has values of (current results), with how many and the latest, by name.</summary>
-    public static async Task<IReadOnlyList<AnalyteResponse>> AnalytesAsync(RecordsDb db, Guid patientId,
+    public static async Task<IReadOnlyList<AnalyteResponse>> AnalytesAsync(RecordsDb db, PatientDataKeys<RecordsDb> keys, Guid patientId,
         RecordVisibility? visibility, CancellationToken ct)
     {
         var observations = VisibleObservations(db, patientId, visibility);
@@ -214,12 +219,15 @@ public static class RecordReads
         var latest = await observations
             .GroupBy(o => o.AnalyteCode)
             .Select(g => g.OrderByDescending(o => o.TakenAt).ThenByDescending(o => o.Id)
-                .Select(o => new { o.AnalyteCode, o.AnalyteName, o.Unit, o.Value, o.ValueText, o.TakenAt, o.Interpretation, o.ItemId })
+                .Select(o => new { o.AnalyteCode, o.Content, o.Unit, o.TakenAt, o.Interpretation, o.ItemId })
                 .First())
             .ToListAsync(ct);
+        var cipher = await keys.ForReadingAsync(patientId, ct);
         return latest
-            .Select(l => new AnalyteResponse(l.AnalyteCode, l.AnalyteName, l.Unit, counts.GetValueOrDefault(l.AnalyteCode),
-                l.Value, l.ValueText, l.TakenAt, l.Interpretation, l.ItemId))
+            .Select(l => (Latest: l, Content: ObservationContent.Open(cipher, l.Content)))
+            .Select(l => new AnalyteResponse(l.Latest.AnalyteCode, l.Content.AnalyteName, l.Latest.Unit,
+                counts.GetValueOrDefault(l.Latest.AnalyteCode), l.Content.Value, l.Content.ValueText, l.Latest.TakenAt,
+                l.Latest.Interpretation, l.Latest.ItemId))
             .OrderBy(a => a.Name, StringComparer.CurrentCultureIgnoreCase).ThenBy(a => a.Code, StringComparer.Ordinal)
             .ToList();
     }
@@ -262,8 +270,8 @@ public static class RecordReads
         return versions.Count == 0 ? null : versions;
     }
 
-    private static async Task<ItemResponse> DescribeAsync(RecordsDb db, RecordItem shown, IReadOnlyList<RecordItem> versions,
-        CancellationToken ct)
+    private static async Task<ItemResponse> DescribeAsync(RecordsDb db, PatientDataKeys<RecordsDb> keys, RecordItem shown,
+        IReadOnlyList<RecordItem> versions, CancellationToken ct)
     {
         var observations = await db.Observations.AsNoTracking()
             .Where(o => o.ItemId == shown.Id)
@@ -271,24 +279,25 @@ public static class RecordReads
             .ToListAsync(ct);
         var isResult = RecordItemKinds.IsResult(shown.Kind);
         var current = CurrentOf(versions);
-        using var details = JsonDocument.Parse(shown.Details);
+        var cipher = await keys.ForReadingAsync(shown.PatientId, ct);
+        using var details = JsonDocument.Parse(cipher.Open(shown.Details));
         return new ItemResponse(
-            shown.Id, shown.RecordId, shown.Version, shown.Id == current.Id, shown.Kind, shown.Title, shown.EffectiveAt,
+            shown.Id, shown.RecordId, shown.Version, shown.Id == current.Id, shown.Kind, cipher.OpenText(shown.Title), shown.EffectiveAt,
             new OrganizationRef(shown.OrganizationId, shown.OrganizationName), shown.DepartmentName,
             DoctorOf(shown.DoctorId, shown.DoctorName, shown.Specialty), shown.Status,
             isResult ? observations.Count(o => Interpretations.IsAbnormal(o.Interpretation)) : null,
-            shown.HasDocument, shown.Version > 1, shown.Sections, shown.CorrectionReason,
+            shown.HasDocument, shown.Version > 1, shown.Sections, cipher.OpenTextOrNull(shown.CorrectionReason),
             details.RootElement.Clone(),
-            observations.Select(ToResponse).ToList(),
-            versions.Select(v => new ItemVersion(v.Id, v.Version, v.ReceivedAt, v.CorrectionReason, v.Id == current.Id)).ToList());
+            observations.Select(o => ToResponse(o, ObservationContent.Open(cipher, o.Content))).ToList(),
+            versions.Select(v => new ItemVersion(v.Id, v.Version, v.ReceivedAt, cipher.OpenTextOrNull(v.CorrectionReason), v.Id == current.Id)).ToList());
     }
 
-    public static ObservationResponse ToResponse(Observation o) => new(
-        o.AnalyteCode, o.AnalyteName, o.Value, o.ValueText, o.Unit,
-        o.ReferenceLow is null && o.ReferenceHigh is null && o.ReferenceText is null
+    public static ObservationResponse ToResponse(Observation o, ObservationContent c) => new(
+        o.AnalyteCode, c.AnalyteName, c.Value, c.ValueText, o.Unit,
+        c.ReferenceLow is null && c.ReferenceHigh is null && c.ReferenceText is null
             ? null
-            : new ReferenceRange(o.ReferenceLow, o.ReferenceHigh, o.ReferenceText),
-        o.Interpretation, o.Comment, o.TakenAt);
+            : new ReferenceRange(c.ReferenceLow, c.ReferenceHigh, c.ReferenceText),
+        o.Interpretation, c.Comment, o.TakenAt);
 
     private static async Task<Dictionary<Guid, int>> AbnormalCountsAsync(RecordsDb db, List<Guid> resultIds, CancellationToken ct)
     {
@@ -352,18 +361,18 @@ public static class RecordReads
         return true;
     }
 
-    private sealed record EntryRow(Guid Id, Guid RecordId, int Version, string Kind, string Title, DateTimeOffset EffectiveAt,
+    private sealed record EntryRow(Guid Id, Guid RecordId, int Version, string Kind, Sealed Title, DateTimeOffset EffectiveAt,
         Guid OrganizationId, string OrganizationName, string? DepartmentName, string? DoctorId, string? DoctorName,
         string? Specialty, string Status, bool HasDocument)
     {
-        public HistoryEntry ToEntry(int? abnormalCount) => new(Id, RecordId, Version, Kind, Title, EffectiveAt,
+        public HistoryEntry ToEntry(PatientCipher cipher, int? abnormalCount) => new(Id, RecordId, Version, Kind, cipher.OpenText(Title), EffectiveAt,
             new OrganizationRef(OrganizationId, OrganizationName), DepartmentName, DoctorOf(DoctorId, DoctorName, Specialty),
             Status, abnormalCount, HasDocument, Version > 1);
     }
 
-    private sealed record TrendRow(Guid ItemId, DateTimeOffset TakenAt, decimal? Value, string? ValueText, string? Unit,
-        string Interpretation, decimal? ReferenceLow, decimal? ReferenceHigh, string Name)
+    private sealed record TrendRow(Guid ItemId, DateTimeOffset TakenAt, string? Unit, string Interpretation, Sealed Content)
     {
-        public TrendPoint ToPoint() => new(ItemId, TakenAt, Value, ValueText, Unit, Interpretation, ReferenceLow, ReferenceHigh);
+        public TrendPoint ToPoint(ObservationContent c) =>
+            new(ItemId, TakenAt, c.Value, c.ValueText, Unit, Interpretation, c.ReferenceLow, c.ReferenceHigh);
     }
 }

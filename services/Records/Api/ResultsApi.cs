@@ -5,6 +5,7 @@ using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -51,19 +52,21 @@ public static class ResultsApi
     }
 
     public static async Task<Results<Ok<AnalyteList>, ProblemHttpResult>> GetAnalytes(
-        HttpContext http, ClaimsPrincipal user, RecordsDb db, CancellationToken ct)
+        HttpContext http, ClaimsPrincipal user, RecordsDb db, PatientDataKeys<RecordsDb> keys,
+        CancellationToken ct)
     {
         var patientId = user.GetSubjectId();
         if (await RefusedAsync(http, user, db, patientId, "просмотр показателей анализов", ct) is { } refusal) return refusal;
 
-        var analytes = await RecordReads.AnalytesAsync(db, patientId, RecordReads.VisibilityFor(user), ct);
+        var analytes = await RecordReads.AnalytesAsync(db, keys, patientId, RecordReads.VisibilityFor(user), ct);
         await db.LogAccessAsync(http, patientId, RecordSections.LabResults, AccessActions.Read,
             "просмотр показателей анализов", ct: ct);
         return TypedResults.Ok(new AnalyteList(analytes));
     }
 
     public static async Task<Results<Ok<TrendResponse>, NotFound, ValidationProblem, ProblemHttpResult>> GetTrend(
-        string code, string? from, string? to, HttpContext http, ClaimsPrincipal user, RecordsDb db, CancellationToken ct)
+        string code, string? from, string? to, HttpContext http, ClaimsPrincipal user, RecordsDb db, PatientDataKeys<RecordsDb> keys,
+        CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         CheckCode(code, errors);
@@ -75,7 +78,7 @@ public static class ResultsApi
         var patientId = user.GetSubjectId();
         if (await RefusedAsync(http, user, db, patientId, "просмотр динамики показателя анализов", ct) is { } refusal) return refusal;
 
-        var trend = await RecordReads.TrendAsync(db, patientId, code, start, end, RecordReads.VisibilityFor(user), ct);
+        var trend = await RecordReads.TrendAsync(db, keys, patientId, code, start, end, RecordReads.VisibilityFor(user), ct);
         if (trend is null) return TypedResults.NotFound();
 
         await db.LogAccessAsync(http, patientId, RecordSections.LabResults, AccessActions.Read,

@@ -1,11 +1,12 @@
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Consents;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Records.Data;
 
-public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(options)
+public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(options), IPatientDataKeyStore
 {
     public DbSet<RecordItem> Items => Set<RecordItem>();
 
@@ -19,11 +20,18 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
 
     public DbSet<KnownPatient> KnownPatients => Set<KnownPatient>();
 
+    public DbSet<PatientDataKey> PatientDataKeys => Set<PatientDataKey>();
+
+    // Medical content (titles, details, values, documents) is sealed with the patient's data key; see Domain.
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.StoreSealedValues();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddOutboxAndInbox();
         // The patient's restrictions (identity's AccessRestrictionChanged), enforced on doctors' reads.
         modelBuilder.AddPatientAccessRestrictions();
+        modelBuilder.AddPatientDataKeys();
 
         modelBuilder.Entity<RecordItem>(item =>
         {
@@ -35,15 +43,12 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
             item.Property(i => i.Kind).HasMaxLength(32);
             item.Property(i => i.ResourceType).HasMaxLength(32);
             item.Property(i => i.Status).HasMaxLength(32);
-            item.Property(i => i.Title).HasMaxLength(500);
             item.Property(i => i.DepartmentName).HasMaxLength(300);
             item.Property(i => i.DoctorId).HasMaxLength(64);
             item.Property(i => i.DoctorName).HasMaxLength(300);
             item.Property(i => i.Specialty).HasMaxLength(200);
-            item.Property(i => i.Details).HasColumnType("jsonb");
             item.Property(i => i.ContentHash).HasMaxLength(64).IsFixedLength();
             item.Property(i => i.SubmittedBy).HasMaxLength(100);
-            item.Property(i => i.CorrectionReason).HasMaxLength(1000);
 
             // Every version of an organization's item, numbered; exactly one current version.
             item.HasIndex(i => new { i.OrganizationId, i.ExternalId, i.Version }).IsUnique();
@@ -61,15 +66,8 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
             observation.HasKey(o => o.Id);
             observation.Property(o => o.Id).ValueGeneratedNever();
             observation.Property(o => o.AnalyteCode).HasMaxLength(64);
-            observation.Property(o => o.AnalyteName).HasMaxLength(300);
-            observation.Property(o => o.Value).HasPrecision(18, 6);
-            observation.Property(o => o.ValueText).HasMaxLength(1000);
             observation.Property(o => o.Unit).HasMaxLength(50);
-            observation.Property(o => o.ReferenceLow).HasPrecision(18, 6);
-            observation.Property(o => o.ReferenceHigh).HasPrecision(18, 6);
-            observation.Property(o => o.ReferenceText).HasMaxLength(200);
             observation.Property(o => o.Interpretation).HasMaxLength(16);
-            observation.Property(o => o.Comment).HasMaxLength(2000);
             observation.HasOne<RecordItem>().WithMany().HasForeignKey(o => o.ItemId).OnDelete(DeleteBehavior.Restrict);
             // A trend: one patient's current values of one analyte in time order.
             observation.HasIndex(o => new { o.PatientId, o.AnalyteCode, o.TakenAt })
@@ -82,7 +80,6 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
             document.HasKey(d => d.Id);
             document.Property(d => d.Id).ValueGeneratedNever();
             document.Property(d => d.ContentType).HasMaxLength(100);
-            document.Property(d => d.FileName).HasMaxLength(255);
             document.Property(d => d.Sha256).HasMaxLength(64).IsFixedLength();
             document.HasOne<RecordItem>().WithMany().HasForeignKey(d => d.ItemId).OnDelete(DeleteBehavior.Restrict);
         });

@@ -1,8 +1,12 @@
+using System.Text.Json;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
+
 namespace Gosuslugi.Health.Records.Domain;
 
 /// <summary>
 /// One measured value of a lab or diagnostic result (FHIR Observation), kept in its own row so that a patient's series
-/// of one analyte over years is one index range scan.
+/// of one analyte over years is one index range scan. What it says is one sealed <see cref="Content"/>: a trend point
+/// costs one decryption, and what the queries filter and order on (code, flag, time) stays in clear.
 /// </summary>
 public sealed class Observation
 {
@@ -19,33 +23,41 @@ public sealed class Observation
     /// <summary>Analyte code (LOINC or the organization's lab code), e.g. "718-7".</summary>
     public required string AnalyteCode { get; init; }
 
-    public required string AnalyteName { get; init; }
-
-    /// <summary>Numeric value (FHIR valueQuantity); null for a text result.</summary>
-    public decimal? Value { get; init; }
-
-    /// <summary>Text value (valueString / valueCodeableConcept) when the result is not a number.</summary>
-    public string? ValueText { get; init; }
+    /// <summary>The name, value, reference range and comment (<see cref="ObservationContent"/>), sealed.</summary>
+    public required Sealed Content { get; init; }
 
     public string? Unit { get; init; }
 
-    public decimal? ReferenceLow { get; init; }
-
-    public decimal? ReferenceHigh { get; init; }
-
-    /// <summary>Reference range as text when it is not numeric ("отрицательно").</summary>
-    public string? ReferenceText { get; init; }
-
     /// <summary>One of <see cref="Interpretations"/>.</summary>
     public required string Interpretation { get; init; }
-
-    public string? Comment { get; init; }
 
     /// <summary>When the sample was taken (FHIR effectiveDateTime).</summary>
     public DateTimeOffset TakenAt { get; init; }
 
     /// <summary>Order within its result, as sent.</summary>
     public int Position { get; init; }
+}
+
+/// <summary>What an <see cref="Observation"/> says, as sealed in its <see cref="Observation.Content"/>.</summary>
+/// <param name="Value">Numeric value (FHIR valueQuantity); null for a text result.</param>
+/// <param name="ValueText">Text value (valueString / valueCodeableConcept) when the result is not a number.</param>
+/// <param name="ReferenceText">Reference range as text when it is not numeric ("отрицательно").</param>
+public sealed record ObservationContent(
+    string AnalyteName,
+    decimal? Value,
+    string? ValueText,
+    decimal? ReferenceLow,
+    decimal? ReferenceHigh,
+    string? ReferenceText,
+    string? Comment)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Sealed SealWith(PatientCipher cipher) => cipher.Seal(JsonSerializer.SerializeToUtf8Bytes(this, Json));
+
+    public static ObservationContent Open(PatientCipher cipher, Sealed content) =>
+        JsonSerializer.Deserialize<ObservationContent>(cipher.Open(content), Json)
+        ?? throw new PatientDataUnreadableException("An observation's sealed content is empty.");
 }
 
 /// <summary>Result flags; stable API values (FHIR v3 ObservationInterpretation N, L, H, LL/HH/AA → critical, A → abnormal).</summary>

@@ -1,3 +1,5 @@
+using Gosuslugi.Health.ServiceDefaults.Encryption;
+
 namespace Gosuslugi.Health.Records.Domain;
 
 /// <summary>The PDF an organization attached to a protocol, discharge summary or result (FHIR Attachment with data).</summary>
@@ -11,9 +13,14 @@ public sealed class RecordDocument
 
     public required string ContentType { get; init; }
 
-    public required string FileName { get; init; }
+    /// <summary>The file's name as sent (sealed: it often names the examination).</summary>
+    public required Sealed FileName { get; init; }
 
-    public required byte[] Content { get; init; }
+    /// <summary>The PDF itself, sealed.</summary>
+    public required Sealed Content { get; init; }
+
+    /// <summary>The PDF's size in bytes, shown before it is downloaded.</summary>
+    public int Size { get; init; }
 
     /// <summary>SHA-256 (hex) of <see cref="Content"/>, as an ETag and for the organization's integrity check.</summary>
     public required string Sha256 { get; init; }

@@ -1,3 +1,5 @@
+using Gosuslugi.Health.ServiceDefaults.Encryption;
+
 namespace Gosuslugi.Health.Records.Domain;
 
 /// <summary>
@@ -36,8 +38,8 @@ public sealed class RecordItem
     /// <summary>The resource's status (FHIR: finished, final, amended, planned, ...).</summary>
     public required string Status { get; init; }
 
-    /// <summary>What the patient sees in the history, e.g. "Приём врача-терапевта", "Общий анализ крови".</summary>
-    public required string Title { get; init; }
+    /// <summary>What the patient sees in the history, e.g. "Приём врача-терапевта", "Общий анализ крови" (sealed: medical content).</summary>
+    public required Sealed Title { get; init; }
 
     /// <summary>When the visit took place, the sample was taken, the document was signed or the exam is planned.</summary>
     public DateTimeOffset EffectiveAt { get; init; }
@@ -57,8 +59,8 @@ public sealed class RecordItem
     /// <summary>ICD-10 codes of the item's diagnoses, for filters and sensitive sections.</summary>
     public string[] DiagnosisCodes { get; init; } = [];
 
-    /// <summary>The details the patient reads (kind-specific JSON, camelCase), as Records normalised them.</summary>
-    public required string Details { get; init; }
+    /// <summary>The details the patient reads (kind-specific JSON, camelCase), as Records normalised them; sealed.</summary>
+    public required Sealed Details { get; init; }
 
     /// <summary>SHA-256 (hex) of the normalised content: a resend with the same content is recognised and changes nothing.</summary>
     public required string ContentHash { get; init; }
@@ -69,7 +71,7 @@ public sealed class RecordItem
     public DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>For a correction: why the organization corrected the item (required) and which version it replaced.</summary>
-    public string? CorrectionReason { get; init; }
+    public Sealed? CorrectionReason { get; init; }
 
     public Guid? CorrectsItemId { get; init; }
 

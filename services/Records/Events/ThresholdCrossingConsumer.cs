@@ -2,6 +2,7 @@ using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,8 @@ namespace Gosuslugi.Health.Records.Events;
 /// <see cref="LabThresholdCrossed"/> (through the outbox, in the inbox transaction), for Notifications to tell the
 /// patient. Checking after the publication keeps ingestion independent of thresholds.
 /// </summary>
-public sealed class ThresholdCrossingConsumer(RecordsDb db, TimeProvider time, ILogger<ThresholdCrossingConsumer> logger)
+public sealed class ThresholdCrossingConsumer(RecordsDb db, PatientDataKeys<RecordsDb> keys, TimeProvider time,
+    ILogger<ThresholdCrossingConsumer> logger)
     : IdempotentConsumer<MedicalRecordItemPublished, RecordsDb>(db)
 {
     public const string EndpointName = "records-threshold-crossings";
@@ -30,11 +32,19 @@ public sealed class ThresholdCrossingConsumer(RecordsDb db, TimeProvider time, I
         if (published.Kind != RecordItemKinds.LabResult) return;
 
         // Only the version that is still current: values a later correction replaced are not announced.
-        var values = await Db.Observations.AsNoTracking()
-            .Where(o => o.ItemId == published.ItemId && o.PatientId == published.PatientId && o.IsCurrent && o.Value != null)
+        var rows = await Db.Observations.AsNoTracking()
+            .Where(o => o.ItemId == published.ItemId && o.PatientId == published.PatientId && o.IsCurrent)
             .OrderBy(o => o.Position)
-            .Select(o => new { o.AnalyteCode, o.AnalyteName, Value = o.Value!.Value, o.Unit, o.TakenAt })
+            .Select(o => new { o.AnalyteCode, o.Content, o.Unit, o.TakenAt })
             .ToListAsync(ct);
+        if (rows.Count == 0) return;
+        // Numbers only: the value is part of the sealed content, so text results are told apart once opened.
+        var cipher = await keys.ForReadingAsync(published.PatientId, ct);
+        var values = rows
+            .Select(o => (Row: o, Content: ObservationContent.Open(cipher, o.Content)))
+            .Where(o => o.Content.Value is not null)
+            .Select(o => new { o.Row.AnalyteCode, o.Content.AnalyteName, Value = o.Content.Value!.Value, o.Row.Unit, o.Row.TakenAt })
+            .ToList();
         if (values.Count == 0) return;
 
         var codes = values.Select(v => v.AnalyteCode).Distinct().ToList();

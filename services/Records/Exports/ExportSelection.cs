@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Records.Exports;
@@ -54,12 +55,12 @@ public sealed class ExportSelection
     private const int ValuesChunkSize = 1_000;
 
     private readonly RecordsDb _db;
-    private readonly Guid _patientId;
+    private readonly PatientCipher _cipher;
 
-    private ExportSelection(RecordsDb db, Guid patientId, IReadOnlyList<ExportItem> items)
+    private ExportSelection(RecordsDb db, PatientCipher cipher, IReadOnlyList<ExportItem> items)
     {
         _db = db;
-        _patientId = patientId;
+        _cipher = cipher;
         Items = items;
     }
 
@@ -71,7 +72,7 @@ public sealed class ExportSelection
     /// <paramref name="hiddenSections"/> (a limited delegation); null when there are more than
     /// <paramref name="maxItems"/>.
     /// </summary>
-    public static async Task<ExportSelection?> LoadAsync(RecordsDb db, Guid patientId, RecordFilter filter,
+    public static async Task<ExportSelection?> LoadAsync(RecordsDb db, PatientDataKeys<RecordsDb> keys, Guid patientId, RecordFilter filter,
         IReadOnlySet<string>? hiddenSections, CancellationToken ct, int maxItems = MaxItems)
     {
         var items = filter.Apply(db.Items.AsNoTracking(), patientId);
@@ -85,10 +86,17 @@ public sealed class ExportSelection
             .OrderByDescending(i => i.EffectiveAt).ThenByDescending(i => i.Id)
             // One more than allowed tells "too many" without counting the whole history.
             .Take(maxItems + 1)
-            .Select(i => new ExportItem(i.Id, i.Kind, i.Title, i.Status, i.EffectiveAt, i.OrganizationId,
-                i.OrganizationName, i.DepartmentName, i.DoctorId, i.DoctorName, i.Specialty, i.DiagnosisCodes, i.Details))
+            .Select(i => new
+            {
+                i.Id, i.Kind, i.Title, i.Status, i.EffectiveAt, i.OrganizationId, i.OrganizationName, i.DepartmentName,
+                i.DoctorId, i.DoctorName, i.Specialty, i.DiagnosisCodes, i.Details,
+            })
             .ToListAsync(ct);
-        return rows.Count > maxItems ? null : new ExportSelection(db, patientId, rows);
+        if (rows.Count > maxItems) return null;
+        var cipher = await keys.ForReadingAsync(patientId, ct);
+        return new ExportSelection(db, cipher, rows.Select(i => new ExportItem(i.Id, i.Kind, cipher.OpenText(i.Title), i.Status,
+            i.EffectiveAt, i.OrganizationId, i.OrganizationName, i.DepartmentName, i.DoctorId, i.DoctorName, i.Specialty,
+            i.DiagnosisCodes, cipher.OpenText(i.Details))).ToList());
     }
 
     /// <summary>The items in order, each with its values; values are read one chunk of items ahead of the caller.</summary>
@@ -98,15 +106,19 @@ public sealed class ExportSelection
         {
             var chunk = Items.Skip(start).Take(ValuesChunkSize).ToList();
             var resultIds = chunk.Where(i => RecordItemKinds.IsResult(i.Kind)).Select(i => i.Id).ToArray();
-            var values = resultIds.Length == 0
+            var rows = resultIds.Length == 0
                 ? []
                 : await _db.Observations.AsNoTracking()
-                    .Where(o => o.PatientId == _patientId && resultIds.Contains(o.ItemId))
+                    .Where(o => o.PatientId == _cipher.PatientId && resultIds.Contains(o.ItemId))
                     .OrderBy(o => o.ItemId).ThenBy(o => o.Position).ThenBy(o => o.Id)
-                    .Select(o => new ExportValue(o.ItemId, o.AnalyteCode, o.AnalyteName, o.Value, o.ValueText, o.Unit,
-                        o.ReferenceLow, o.ReferenceHigh, o.ReferenceText, o.Interpretation, o.Comment, o.Position))
+                    .Select(o => new { o.ItemId, o.AnalyteCode, o.Content, o.Unit, o.Interpretation, o.Position })
                     .ToListAsync(ct);
-            var valuesByItem = values.ToLookup(v => v.ItemId);
+            var valuesByItem = rows
+                .Select(o => (Row: o, Content: ObservationContent.Open(_cipher, o.Content)))
+                .Select(o => new ExportValue(o.Row.ItemId, o.Row.AnalyteCode, o.Content.AnalyteName, o.Content.Value,
+                    o.Content.ValueText, o.Row.Unit, o.Content.ReferenceLow, o.Content.ReferenceHigh, o.Content.ReferenceText,
+                    o.Row.Interpretation, o.Content.Comment, o.Row.Position))
+                .ToLookup(v => v.ItemId);
             foreach (var item in chunk)
             {
                 yield return new ExportEntry(item, valuesByItem[item.Id].ToList());

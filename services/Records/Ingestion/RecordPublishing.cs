@@ -5,6 +5,7 @@ using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Audit;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -30,7 +31,7 @@ public abstract record PublishOutcome
 /// Stores a mapped item for the organization, keyed by (organization, external id): a first submission creates the
 /// item, a resend of the same content changes nothing, different content is a correction (a new version with a
 /// reason). The item, its values, its document, the MedicalRecordItemPublished event and the access event commit in
-/// one transaction.
+/// one transaction. Its content is sealed with <paramref name="cipher"/>, the patient's data key.
 /// </summary>
 public static class RecordPublishing
 {
@@ -40,7 +41,7 @@ public static class RecordPublishing
     private const int Attempts = 3;
 
     public static async Task<PublishOutcome> PublishAsync(RecordsDb db, HttpContext http, Publisher publisher,
-        IngestedItem ingested, KnownPatient patient, DateTimeOffset now, CancellationToken ct)
+        IngestedItem ingested, KnownPatient patient, PatientCipher cipher, DateTimeOffset now, CancellationToken ct)
     {
         var contentHash = ContentHashing.Compute(ingested);
         for (var attempt = 1; ; attempt++)
@@ -71,7 +72,7 @@ public static class RecordPublishing
                 }
             }
 
-            var item = NewVersion(ingested, publisher, patient, current, contentHash, now);
+            var item = NewVersion(ingested, publisher, patient, cipher, current, contentHash, now);
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             try
             {
@@ -92,7 +93,7 @@ public static class RecordPublishing
                         .ExecuteUpdateAsync(s => s.SetProperty(o => o.IsCurrent, false), ct);
                 }
 
-                Add(db, http, item, ingested, current is null, now);
+                Add(db, http, item, ingested, cipher, current is null, now);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return new PublishOutcome.Published(item);
@@ -111,7 +112,7 @@ public static class RecordPublishing
         new PublishOutcome.Refused(StatusCodes.Status409Conflict, "identifier[0].value",
             "Запись с этим идентификатором одновременно изменяется другим запросом; повторите запрос.");
 
-    private static RecordItem NewVersion(IngestedItem ingested, Publisher publisher, KnownPatient patient, RecordItem? current,
+    private static RecordItem NewVersion(IngestedItem ingested, Publisher publisher, KnownPatient patient, PatientCipher cipher, RecordItem? current,
         string contentHash, DateTimeOffset now)
     {
         var kindSection = RecordItemKinds.IsResult(ingested.Kind) ? RecordSections.LabResults : RecordSections.Visits;
@@ -127,7 +128,7 @@ public static class RecordPublishing
             Kind = ingested.Kind,
             ResourceType = ingested.ResourceType,
             Status = ingested.Status,
-            Title = ingested.Title,
+            Title = cipher.Seal(ingested.Title),
             EffectiveAt = ingested.EffectiveAt,
             DepartmentName = ingested.DepartmentName,
             DoctorId = ingested.DoctorId,
@@ -135,17 +136,18 @@ public static class RecordPublishing
             Specialty = ingested.Specialty,
             Sections = SensitiveSections.For(kindSection, codes),
             DiagnosisCodes = codes,
-            Details = ingested.Details,
+            Details = cipher.Seal(ingested.Details),
             ContentHash = contentHash,
             SubmittedBy = publisher.ClientId,
             ReceivedAt = now,
-            CorrectionReason = current is null ? null : ingested.CorrectionReason,
+            CorrectionReason = current is null ? null : cipher.SealOrNull(ingested.CorrectionReason),
             CorrectsItemId = current?.Id,
             HasDocument = ingested.Document is not null,
         };
     }
 
-    private static void Add(RecordsDb db, HttpContext http, RecordItem item, IngestedItem ingested, bool isNew, DateTimeOffset now)
+    private static void Add(RecordsDb db, HttpContext http, RecordItem item, IngestedItem ingested, PatientCipher cipher, bool isNew,
+        DateTimeOffset now)
     {
         db.Items.Add(item);
         var position = 0;
@@ -156,15 +158,10 @@ public static class RecordPublishing
                 ItemId = item.Id,
                 PatientId = item.PatientId,
                 AnalyteCode = o.AnalyteCode,
-                AnalyteName = o.AnalyteName,
-                Value = o.Value,
-                ValueText = o.ValueText,
+                Content = new ObservationContent(o.AnalyteName, o.Value, o.ValueText, o.ReferenceLow, o.ReferenceHigh,
+                    o.ReferenceText, o.Comment).SealWith(cipher),
                 Unit = o.Unit,
-                ReferenceLow = o.ReferenceLow,
-                ReferenceHigh = o.ReferenceHigh,
-                ReferenceText = o.ReferenceText,
                 Interpretation = o.Interpretation,
-                Comment = o.Comment,
                 TakenAt = o.TakenAt,
                 Position = position++,
             });
@@ -176,15 +173,16 @@ public static class RecordPublishing
                 ItemId = item.Id,
                 PatientId = item.PatientId,
                 ContentType = document.ContentType,
-                FileName = document.FileName,
-                Content = document.Content,
+                FileName = cipher.Seal(document.FileName),
+                Content = cipher.Seal(document.Content),
+                Size = document.Content.Length,
                 Sha256 = document.Sha256,
                 ReceivedAt = now,
             });
         }
 
         db.AddOutboxEvent(new MedicalRecordItemPublished(item.Id, item.RecordId, item.PatientId, item.OrganizationId,
-            item.OrganizationName, item.Kind, item.Title, item.Version, item.Sections, item.EffectiveAt,
+            item.OrganizationName, item.Kind, ingested.Title, item.Version, item.Sections, item.EffectiveAt,
             ingested.Observations.Count(o => Interpretations.IsAbnormal(o.Interpretation)), item.HasDocument, now));
         db.AddAccessEvent(http, item.PatientId, item.Sections[0], isNew ? AccessActions.Create : AccessActions.Change,
             Purpose, item.Id);

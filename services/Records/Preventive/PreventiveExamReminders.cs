@@ -3,6 +3,7 @@ using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Data;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,7 @@ public static class PreventiveExamReminders
     /// Moscow's today and today plus <paramref name="leadDays"/> are claimed: a date already past is not "upcoming".
     /// </summary>
     /// <returns>How many items were claimed; fewer than <paramref name="batchSize"/> means none are left.</returns>
-    public static async Task<int> SweepAsync(RecordsDb db, TimeProvider time, int leadDays = DefaultLeadDays,
+    public static async Task<int> SweepAsync(RecordsDb db, PatientDataKeys<RecordsDb> keys, TimeProvider time, int leadDays = DefaultLeadDays,
         int batchSize = DefaultBatchSize, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
@@ -54,11 +55,12 @@ public static class PreventiveExamReminders
             : await db.Items.Where(i => recordIds.Contains(i.RecordId) && i.NotifiedAt != null)
                 .Select(i => new { i.RecordId, i.EffectiveAt }).ToListAsync(ct);
 
+        var ciphers = await keys.ForReadingAsync(due.Select(i => i.PatientId), ct);
         foreach (var item in due)
         {
             item.MarkNotified(now);
             // An exam already under way ("in_progress": some steps done) needs no reminder.
-            var details = RecordDetails.Deserialize<PreventiveExamDetails>(item.Details);
+            var details = RecordDetails.Deserialize<PreventiveExamDetails>(ciphers[item.PatientId].OpenText(item.Details));
             if (details.ExamStatus != "planned"
                 || remindedDates.Any(r => r.RecordId == item.RecordId && r.EffectiveAt == item.EffectiveAt))
             {
@@ -104,7 +106,8 @@ public sealed class PreventiveExamDueSweeper(
 
     protected override async Task<int> SweepBatchAsync(IServiceProvider services, CancellationToken ct)
     {
-        var queued = await PreventiveExamReminders.SweepAsync(services.GetRequiredService<RecordsDb>(), Time,
+        var queued = await PreventiveExamReminders.SweepAsync(services.GetRequiredService<RecordsDb>(),
+            services.GetRequiredService<PatientDataKeys<RecordsDb>>(), Time,
             options.Value.LeadDays, BatchSize, ct);
         if (queued > 0)
         {

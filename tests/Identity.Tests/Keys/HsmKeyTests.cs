@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Identity.Audit;
+using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Tests.Interop;
 using Gosuslugi.Health.Identity.Tokens;
@@ -42,7 +43,7 @@ public sealed class HsmKeyTests(OwnIdentityFixture fixture)
     [Fact]
     public async Task Every_signature_is_counted_in_the_security_log_without_key_material()
     {
-        var usageLog = Services.GetServices<IHostedService>().OfType<HsmKeyUsageLog>().Single();
+        var usageLog = Services.GetServices<IHostedService>().OfType<HsmKeyUsageLog<IdentityDb>>().Single();
         await usageLog.FlushAsync(CancellationToken.None); // what earlier tests signed
         var before = await SecurityEventsAsync(Services, null, SecurityEventKinds.KeyUsed);
 
@@ -60,7 +61,7 @@ public sealed class HsmKeyTests(OwnIdentityFixture fixture)
             .ShouldHaveSingleItem();
         // The access token and the ID token: at least two signatures, every one counted.
         long.Parse(signatures.Details["count"]).ShouldBeGreaterThanOrEqualTo(2);
-        signatures.Details.Keys.ShouldBe(["key", "operation", "count", "from", "to"], ignoreOrder: true);
+        signatures.Details.Keys.ShouldBe(["service", "key", "operation", "count", "from", "to"], ignoreOrder: true);
     }
 
     [Fact]

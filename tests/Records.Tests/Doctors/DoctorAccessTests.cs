@@ -17,7 +17,7 @@ public sealed class DoctorAccessTests(RecordsApp app)
     private const string Hemoglobin = "718-7";
 
     /// <summary>A patient with a visit (written by <paramref name="writtenBy"/>, with a PDF) and two hemoglobin results.</summary>
-    private sealed record Record(Guid PatientId, RecordItem Visit, RecordItem FirstResult, RecordItem SecondResult);
+    private sealed record Record(Guid PatientId, TestItem Visit, TestItem FirstResult, TestItem SecondResult);
 
     private async Task<Record> PatientWithRecordAsync(Guid writtenBy)
     {

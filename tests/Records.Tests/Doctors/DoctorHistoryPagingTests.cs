@@ -26,9 +26,9 @@ public sealed class DoctorHistoryPagingTests(RecordsApp app)
 
         // Visible to the clinic: its own items (its own psychiatry too: the author keeps seeing it) and the hospital's
         // ordinary ones. Hidden: the hospital's psychiatry, in runs longer than a page many times over.
-        var visible = new List<RecordItem>();
-        var hidden = new List<RecordItem>();
-        void Visible(RecordItem item) => visible.Add(item);
+        var visible = new List<TestItem>();
+        var hidden = new List<TestItem>();
+        void Visible(TestItem item) => visible.Add(item);
         void HiddenRun(int count)
         {
             for (var n = 0; n < count; n++)

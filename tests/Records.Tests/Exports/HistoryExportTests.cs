@@ -135,7 +135,7 @@ public sealed class HistoryExportTests(RecordsApp app)
         var result = TestRecords.LabResult(patientId, Moscow(2025, 2, 1, 8, 15));
         var hemoglobin = TestRecords.Value(result, "718-7", "Гемоглобин", 118m, "г/л", 120m, 160m, position: 0);
         var leukocytes = TestRecords.Value(result, "6690-2", "Лейкоциты", 6.4m, "10^9/л", 4m, 9m, position: 1);
-        var hiv = new Observation
+        var hiv = new TestValue
         {
             ItemId = result.Id, PatientId = patientId, AnalyteCode = "=cmd", AnalyteName = "Антитела; \"скрининг\"",
             ValueText = "не обнаружены", ReferenceText = "не обнаружены", Interpretation = Interpretations.Normal,
@@ -341,15 +341,19 @@ public sealed class HistoryExportTests(RecordsApp app)
     {
         var (patientId, _) = await app.AddKnownPatientAsync();
         var organizationId = Guid.CreateVersion7();
-        // One statement, so that ten thousand rows cost well under a second: an item an hour from 2020-01-01 (UTC).
+        // One statement, so that ten thousand rows cost well under a second: an item an hour from 2020-01-01 (UTC),
+        // all with the same sealed title and details.
+        var cipher = await app.CipherAsync(patientId);
+        var title = cipher.Seal("Приём врача-терапевта").Bytes;
+        var details = cipher.Seal(RecordDetails.Serialize(new VisitDetails("consultation", [], null, null))).Bytes;
         await app.WithDbAsync(db => db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO record_items (id, record_id, version, is_current, patient_id, organization_id,
                 organization_name, external_id, kind, resource_type, status, title, effective_at, sections,
                 diagnosis_codes, details, content_hash, submitted_by, received_at, has_document)
             SELECT gen_random_uuid(), gen_random_uuid(), 1, TRUE, {patientId}, {organizationId},
-                'ГБУЗ «Городская поликлиника № 1»', 'bulk-' || n, 'visit', 'Encounter', 'finished', 'Приём врача-терапевта',
+                'ГБУЗ «Городская поликлиника № 1»', 'bulk-' || n, 'visit', 'Encounter', 'finished', {title},
                 TIMESTAMPTZ '2020-01-01 00:00:00+00' + n * INTERVAL '1 hour', ARRAY['visits'], ARRAY[]::text[],
-                {RecordDetails.Serialize(new VisitDetails("consultation", [], null, null))}::jsonb, repeat('0', 64),
+                {details}, repeat('0', 64),
                 'test-client', now(), FALSE
             FROM generate_series(1, {ExportSelection.MaxItems + 1}) AS n
             """));

@@ -76,12 +76,13 @@ public sealed class FhirCorrectionTests(RecordsApp app)
         items[0].SupersededAt.ShouldNotBeNull();
         items[1].IsCurrent.ShouldBeTrue();
         items[1].CorrectsItemId.ShouldBe(originalId);
-        items[1].CorrectionReason.ShouldBe("Ошибка ввода значения гемоглобина");
+        var cipher = await app.CipherAsync(patientId);
+        cipher.OpenTextOrNull(items[1].CorrectionReason).ShouldBe("Ошибка ввода значения гемоглобина");
         items[1].SubmittedBy.ShouldBe($"client-{organizationId:N}");
         observations.Single(o => o.ItemId == originalId).ShouldSatisfyAllConditions(
-            o => o.IsCurrent.ShouldBeFalse(), o => o.Value.ShouldBe(95m), o => o.Interpretation.ShouldBe(Interpretations.Low));
+            o => o.IsCurrent.ShouldBeFalse(), o => ObservationContent.Open(cipher, o.Content).Value.ShouldBe(95m), o => o.Interpretation.ShouldBe(Interpretations.Low));
         observations.Single(o => o.ItemId == correctionId).ShouldSatisfyAllConditions(
-            o => o.IsCurrent.ShouldBeTrue(), o => o.Value.ShouldBe(135m), o => o.Interpretation.ShouldBe(Interpretations.Normal));
+            o => o.IsCurrent.ShouldBeTrue(), o => ObservationContent.Open(cipher, o.Content).Value.ShouldBe(135m), o => o.Interpretation.ShouldBe(Interpretations.Normal));
 
         var published = await app.OutboxOfAsync<MedicalRecordItemPublished>(patientId);
         published.Select(p => (p.ItemId, p.Version, p.AbnormalCount)).ShouldBe([(originalId, 1, 1), (correctionId, 2, 0)]);

@@ -51,7 +51,7 @@ public sealed class FhirPublishingTests(RecordsApp app)
         item.IsCurrent.ShouldBeTrue();
         item.RecordId.ShouldNotBe(Guid.Empty);
 
-        var details = RecordDetails.Deserialize<VisitDetails>(item.Details);
+        var details = RecordDetails.Deserialize<VisitDetails>(await app.OpenTextAsync(item.PatientId, item.Details));
         details.VisitKind.ShouldBe("consultation");
         details.Diagnoses.ShouldBe([new Diagnosis("J06.9", "Острая инфекция верхних дыхательных путей неуточнённая", true)]);
         details.Conclusion.ShouldBe("Рекомендовано обильное питьё, контроль через 7 дней.");
@@ -140,7 +140,7 @@ public sealed class FhirPublishingTests(RecordsApp app)
         item.Sections.ShouldBe([RecordSections.LabResults]);
         item.EffectiveAt.ShouldBe(takenAt);
         item.HasDocument.ShouldBeTrue();
-        var details = RecordDetails.Deserialize<ResultDetails>(item.Details);
+        var details = RecordDetails.Deserialize<ResultDetails>(await app.OpenTextAsync(item.PatientId, item.Details));
         details.Category.ShouldBe("laboratory");
         details.Code.ShouldBe("58410-2");
         details.Conclusion.ShouldBe("Лейкоцитоз.");
@@ -151,17 +151,20 @@ public sealed class FhirPublishingTests(RecordsApp app)
         observations.Select(o => o.Interpretation).ShouldBe(
             [Interpretations.Normal, Interpretations.High, Interpretations.Low, Interpretations.Critical, Interpretations.Unknown]);
         observations.ShouldAllBe(o => o.IsCurrent && o.PatientId == patientId && o.TakenAt == takenAt);
-        observations[0].Value.ShouldBe(135m);
+        var cipher = await app.CipherAsync(patientId);
+        var values = observations.Select(o => ObservationContent.Open(cipher, o.Content)).ToList();
+        values[0].Value.ShouldBe(135m);
         observations[0].Unit.ShouldBe("г/л");
-        observations[0].ReferenceLow.ShouldBe(120m);
-        observations[0].ReferenceHigh.ShouldBe(160m);
-        observations[3].Comment.ShouldBe("Срочно к эндокринологу.");
-        observations[4].ValueText.ShouldBe("соломенно-жёлтый");
-        observations[4].Value.ShouldBeNull();
+        values[0].ReferenceLow.ShouldBe(120m);
+        values[0].ReferenceHigh.ShouldBe(160m);
+        values[3].Comment.ShouldBe("Срочно к эндокринологу.");
+        values[4].ValueText.ShouldBe("соломенно-жёлтый");
+        values[4].Value.ShouldBeNull();
 
-        document.Content.ShouldBe(pdf);
+        cipher.Open(document.Content).ShouldBe(pdf);
+        document.Size.ShouldBe(pdf.Length);
         document.ContentType.ShouldBe("application/pdf");
-        document.FileName.ShouldBe("ОАК.pdf");
+        cipher.OpenText(document.FileName).ShouldBe("ОАК.pdf");
         document.PatientId.ShouldBe(patientId);
 
         var published = (await app.OutboxOfAsync<MedicalRecordItemPublished>(patientId)).ShouldHaveSingleItem();
@@ -189,7 +192,7 @@ public sealed class FhirPublishingTests(RecordsApp app)
         body["title"]!.GetValue<string>().ShouldBe("Электрокардиография");
         var id = body["id"]!.GetValue<Guid>();
         var item = await app.WithDbAsync(db => db.Items.AsNoTracking().SingleAsync(i => i.Id == id));
-        RecordDetails.Deserialize<ResultDetails>(item.Details).Category.ShouldBe("functional");
+        RecordDetails.Deserialize<ResultDetails>(await app.OpenTextAsync(item.PatientId, item.Details)).Category.ShouldBe("functional");
         item.Sections.ShouldBe([RecordSections.LabResults]);
     }
 
@@ -212,7 +215,7 @@ public sealed class FhirPublishingTests(RecordsApp app)
         item.EffectiveAt.ShouldBe(date);
         item.DiagnosisCodes.ShouldBe(["I10"]);
         item.DoctorName.ShouldBe("Иванова Мария Петровна");
-        var details = RecordDetails.Deserialize<DocumentDetails>(item.Details);
+        var details = RecordDetails.Deserialize<DocumentDetails>(await app.OpenTextAsync(item.PatientId, item.Details));
         details.Sections.Select(s => s.Title).ShouldBe(["Жалобы и анамнез", "Объективный статус", "Диагноз", "Назначения", "Рекомендации"]);
         details.Sections[0].Text.ShouldBe("Головные боли по утрам.\nАД до 160/95.");
         details.Findings.ShouldBe("АД 150/90, ЧСС 78.");
@@ -223,7 +226,7 @@ public sealed class FhirPublishingTests(RecordsApp app)
         details.AdmittedAt.ShouldBeNull();
 
         var document = await app.WithDbAsync(db => db.Documents.AsNoTracking().SingleAsync(d => d.ItemId == id));
-        document.Content.ShouldBe(pdf);
+        (await app.CipherAsync(patientId)).Open(document.Content).ShouldBe(pdf);
         (await app.OutboxOfAsync<MedicalRecordItemPublished>(patientId)).ShouldHaveSingleItem().HasDocument.ShouldBeTrue();
     }
 
@@ -243,7 +246,7 @@ public sealed class FhirPublishingTests(RecordsApp app)
         var id = body["id"]!.GetValue<Guid>();
         var item = await app.WithDbAsync(db => db.Items.AsNoTracking().SingleAsync(i => i.Id == id));
         item.Sections.ShouldBe([RecordSections.Visits, RecordSections.Reproductive]);
-        var details = RecordDetails.Deserialize<DocumentDetails>(item.Details);
+        var details = RecordDetails.Deserialize<DocumentDetails>(await app.OpenTextAsync(item.PatientId, item.Details));
         details.AdmittedAt.ShouldBe(date.AddDays(-7));
         details.DischargedAt.ShouldBe(date);
     }
@@ -264,7 +267,7 @@ public sealed class FhirPublishingTests(RecordsApp app)
 
         var item = await app.WithDbAsync(db => db.Items.AsNoTracking().SingleAsync(i => i.Id == id));
         item.Sections.ShouldBe([RecordSections.Visits]);
-        var details = RecordDetails.Deserialize<PreventiveExamDetails>(item.Details);
+        var details = RecordDetails.Deserialize<PreventiveExamDetails>(await app.OpenTextAsync(item.PatientId, item.Details));
         details.Program.ShouldBe("dispanserization");
         details.Stage.ShouldBe(1);
         details.ExamStatus.ShouldBe("done");
@@ -291,7 +294,7 @@ public sealed class FhirPublishingTests(RecordsApp app)
         body["title"]!.GetValue<string>().ShouldBe("Профилактический медицинский осмотр");
         var id = body["id"]!.GetValue<Guid>();
         var item = await app.WithDbAsync(db => db.Items.AsNoTracking().SingleAsync(i => i.Id == id));
-        var details = RecordDetails.Deserialize<PreventiveExamDetails>(item.Details);
+        var details = RecordDetails.Deserialize<PreventiveExamDetails>(await app.OpenTextAsync(item.PatientId, item.Details));
         details.ExamStatus.ShouldBe("planned");
         details.CompletedOn.ShouldBeNull();
         details.Steps.ShouldAllBe(s => s.DoneOn == null && s.Result == null);

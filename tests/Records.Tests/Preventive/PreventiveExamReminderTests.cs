@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Gosuslugi.Health.Records.Ingestion;
 using Gosuslugi.Health.Records.Preventive;
 using Gosuslugi.Health.Records.Tests.Ingestion;
@@ -30,7 +31,7 @@ public sealed class PreventiveExamReminderTests(RecordsApp app)
     private static FakeTimeProvider At(DateOnly date) =>
         new(new DateTimeOffset(date.ToDateTime(new TimeOnly(12, 0)), Moscow).ToUniversalTime());
 
-    private static RecordItem Exam(Guid patientId, DateOnly plannedOn, string status = "active", string examStatus = "planned",
+    private static TestItem Exam(Guid patientId, DateOnly plannedOn, string status = "active", string examStatus = "planned",
         Guid? recordId = null, int version = 1, bool current = true) => new()
     {
         RecordId = recordId ?? Guid.CreateVersion7(),
@@ -57,7 +58,7 @@ public sealed class PreventiveExamReminderTests(RecordsApp app)
     {
         await using var scope = (services ?? app.Factory.Services).CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RecordsDb>();
-        return await PreventiveExamReminders.SweepAsync(db, time, leadDays: 7);
+        return await PreventiveExamReminders.SweepAsync(db, scope.ServiceProvider.GetRequiredService<PatientDataKeys<RecordsDb>>(), time, leadDays: 7);
     }
 
     private async Task<List<PreventiveExamDue>> RemindersAsync(Guid patientId) =>

@@ -21,7 +21,7 @@ public sealed class ItemTests(RecordsApp app)
         [
             TestRecords.Value(result, "6690-2", "Лейкоциты", 12.5m, "10*9/л", 4m, 9m, position: 1),
             TestRecords.Value(result, "718-7", "Гемоглобин", 135m, "г/л", 120m, 160m, position: 0),
-            new Observation
+            new TestValue
             {
                 ItemId = result.Id, PatientId = patientId, AnalyteCode = "5778-6", AnalyteName = "Цвет мочи",
                 ValueText = "соломенно-жёлтый", ReferenceText = "соломенно-жёлтый", Interpretation = Interpretations.Normal,

@@ -14,7 +14,7 @@ public sealed class ReadingAccessTests(RecordsApp app)
 {
     private static readonly DateTimeOffset At = new(2024, 9, 3, 7, 0, 0, TimeSpan.Zero);
 
-    private sealed record Record(Guid PatientId, RecordItem Visit, RecordItem Result, RecordItem HivTest, RecordItem Protocol);
+    private sealed record Record(Guid PatientId, TestItem Visit, TestItem Result, TestItem HivTest, TestItem Protocol);
 
     /// <summary>A visit, a lab result, an HIV test (lab results + hiv) and a protocol with a PDF, with recognisable texts.</summary>
     private async Task<Record> SeedAsync()

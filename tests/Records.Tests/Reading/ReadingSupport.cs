@@ -26,7 +26,7 @@ public static class ReadingSupport
             limited ? TestTokenIssuer.DelegatedLimitedScope : TestTokenIssuer.DelegatedRecordsScope));
 
     /// <summary>A protocol (Composition) with or without an attached PDF, for document tests.</summary>
-    public static RecordItem Protocol(Guid patientId, DateTimeOffset at, bool hasDocument, string title = "Протокол осмотра кардиолога",
+    public static TestItem Protocol(Guid patientId, DateTimeOffset at, bool hasDocument, string title = "Протокол осмотра кардиолога",
         string[]? sections = null) =>
         Copy(TestRecords.Item(patientId, RecordItemKinds.Protocol, "Composition", at, null, "doc-2", title,
             RecordDetails.Serialize(new DocumentDetails([new DocumentSection("Жалобы", "Одышка при нагрузке")],
@@ -35,7 +35,7 @@ public static class ReadingSupport
             sections ?? [RecordSections.Visits], ["I10"]), hasDocument: hasDocument);
 
     /// <summary>A correction of <paramref name="previous"/>: a new version of the same item; the previous one is marked superseded.</summary>
-    public static RecordItem CorrectionOf(RecordItem previous, string title, string reason, string? details = null)
+    public static TestItem CorrectionOf(TestItem previous, string title, string reason, string? details = null)
     {
         previous.IsCurrent = false;
         previous.SupersededAt = DateTimeOffset.UtcNow;
@@ -43,8 +43,8 @@ public static class ReadingSupport
             correctionReason: reason, correctsItemId: previous.Id, isCurrent: true);
     }
 
-    /// <summary>The same item with a few fields changed (RecordItem's fields are init-only).</summary>
-    public static RecordItem Copy(RecordItem i, Guid? id = null, int? version = null, string? title = null, string? details = null,
+    /// <summary>The same item with a few fields changed (TestItem's fields are init-only).</summary>
+    public static TestItem Copy(TestItem i, Guid? id = null, int? version = null, string? title = null, string? details = null,
         string? correctionReason = null, Guid? correctsItemId = null, bool? isCurrent = null, bool? hasDocument = null) => new()
     {
         Id = id ?? i.Id,

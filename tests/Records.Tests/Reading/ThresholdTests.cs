@@ -185,7 +185,7 @@ public sealed class ThresholdTests(RecordsApp app)
         (await app.OutboxEventsAsync<LabThresholdCrossed>(patientId)).ShouldBeEmpty();
     }
 
-    private static MedicalRecordItemPublished Published(RecordItem item) => new(
+    private static MedicalRecordItemPublished Published(TestItem item) => new(
         item.Id, item.RecordId, item.PatientId, item.OrganizationId, item.OrganizationName, item.Kind, item.Title, item.Version,
         item.Sections, item.EffectiveAt, 0, item.HasDocument, DateTimeOffset.UtcNow);
 }

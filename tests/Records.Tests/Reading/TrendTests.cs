@@ -12,7 +12,7 @@ public sealed class TrendTests(RecordsApp app)
     private static readonly DateTimeOffset Start = new(2016, 2, 1, 6, 0, 0, TimeSpan.Zero);
 
     /// <summary>Hemoglobin once a year for ten years (120, 122, ... 138), a corrected-away value, and glucose twice.</summary>
-    private async Task<(Guid PatientId, List<RecordItem> Results)> SeedAsync()
+    private async Task<(Guid PatientId, List<TestItem> Results)> SeedAsync()
     {
         var patientId = ReadingSupport.NewPatient();
         var results = Enumerable.Range(0, 10).Select(n => TestRecords.LabResult(patientId, Start.AddYears(n))).ToList();

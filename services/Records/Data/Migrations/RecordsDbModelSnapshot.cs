@@ -17,7 +17,7 @@ namespace Gosuslugi.Health.Records.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -157,16 +157,10 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("analyte_code");
 
-                    b.Property<string>("AnalyteName")
+                    b.Property<byte[]>("Content")
                         .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
-                        .HasColumnName("analyte_name");
-
-                    b.Property<string>("Comment")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("comment");
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
 
                     b.Property<string>("Interpretation")
                         .IsRequired()
@@ -190,21 +184,6 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("position");
 
-                    b.Property<decimal?>("ReferenceHigh")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("numeric(18,6)")
-                        .HasColumnName("reference_high");
-
-                    b.Property<decimal?>("ReferenceLow")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("numeric(18,6)")
-                        .HasColumnName("reference_low");
-
-                    b.Property<string>("ReferenceText")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("reference_text");
-
                     b.Property<DateTimeOffset>("TakenAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("taken_at");
@@ -213,16 +192,6 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)")
                         .HasColumnName("unit");
-
-                    b.Property<decimal?>("Value")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("numeric(18,6)")
-                        .HasColumnName("value");
-
-                    b.Property<string>("ValueText")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
-                        .HasColumnName("value_text");
 
                     b.HasKey("Id")
                         .HasName("pk_observations");
@@ -254,10 +223,9 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("content_type");
 
-                    b.Property<string>("FileName")
+                    b.Property<byte[]>("FileName")
                         .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("bytea")
                         .HasColumnName("file_name");
 
                     b.Property<Guid>("ItemId")
@@ -278,6 +246,10 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                         .HasColumnType("character(64)")
                         .HasColumnName("sha256")
                         .IsFixedLength();
+
+                    b.Property<int>("Size")
+                        .HasColumnType("integer")
+                        .HasColumnName("size");
 
                     b.HasKey("Id")
                         .HasName("pk_record_documents");
@@ -301,9 +273,8 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                         .HasColumnName("content_hash")
                         .IsFixedLength();
 
-                    b.Property<string>("CorrectionReason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
+                    b.Property<byte[]>("CorrectionReason")
+                        .HasColumnType("bytea")
                         .HasColumnName("correction_reason");
 
                     b.Property<Guid?>("CorrectsItemId")
@@ -315,9 +286,9 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("department_name");
 
-                    b.Property<string>("Details")
+                    b.Property<byte[]>("Details")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("bytea")
                         .HasColumnName("details");
 
                     b.PrimitiveCollection<string[]>("DiagnosisCodes")
@@ -417,10 +388,9 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("superseded_at");
 
-                    b.Property<string>("Title")
+                    b.Property<byte[]>("Title")
                         .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("bytea")
                         .HasColumnName("title");
 
                     b.Property<int>("Version")
@@ -491,6 +461,33 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                         .HasFilter("active");
 
                     b.ToTable("patient_access_restrictions", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Encryption.PatientDataKey", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("WrappedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("wrapped_by");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("PatientId")
+                        .HasName("pk_patient_data_keys");
+
+                    b.ToTable("patient_data_keys", (string)null);
                 });
 
             modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Messaging.InboxMessage", b =>

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Gosuslugi.Health.ServiceDefaults.Encryption;
+
+/// <summary>
+/// AES-256-GCM with one patient's data key. A sealed value is a version byte, a fresh 96-bit nonce, the 128-bit tag and
+/// the ciphertext; the patient's id is the associated data, so a value moved to another patient's row does not open.
+/// </summary>
+public sealed class PatientCipher
+{
+    private const byte FormatVersion = 1;
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
+    private const int HeaderBytes = 1 + NonceBytes + TagBytes;
+
+    private readonly byte[]? _key;
+    private readonly byte[] _associatedData;
+
+    public PatientCipher(Guid patientId, byte[] key)
+    {
+        if (key.Length != 32) throw new ArgumentException("A patient data key is 256 bits.", nameof(key));
+        PatientId = patientId;
+        _key = key;
+        _associatedData = patientId.ToByteArray(bigEndian: true);
+    }
+
+    private PatientCipher(Guid patientId)
+    {
+        PatientId = patientId;
+        _associatedData = patientId.ToByteArray(bigEndian: true);
+    }
+
+    /// <summary>For a patient who has no data key: nothing of theirs was sealed, so nothing can be opened.</summary>
+    public static PatientCipher WithoutKey(Guid patientId) => new(patientId);
+
+    public Guid PatientId { get; }
+
+    public Sealed Seal(ReadOnlySpan<byte> plaintext)
+    {
+        if (_key is null) throw new InvalidOperationException($"Patient {PatientId} has no data key to seal with (PatientDataKeys.ForWritingAsync makes one).");
+        var output = new byte[HeaderBytes + plaintext.Length];
+        output[0] = FormatVersion;
+        var nonce = output.AsSpan(1, NonceBytes);
+        RandomNumberGenerator.Fill(nonce);
+        // AesGcm is not safe for concurrent use; a new one per value costs a key schedule, far below a row's I/O.
+        using var aes = new AesGcm(_key, TagBytes);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(HeaderBytes), output.AsSpan(1 + NonceBytes, TagBytes), _associatedData);
+        return new Sealed(output);
+    }
+
+    public byte[] Open(Sealed value)
+    {
+        var input = value.Bytes.AsSpan();
+        if (input.Length < HeaderBytes || input[0] != FormatVersion)
+            throw new PatientDataUnreadableException($"A stored value of patient {PatientId} is not in the sealed format.");
+        if (_key is null) throw new PatientDataUnreadableException($"Patient {PatientId} has a sealed value but no data key.");
+        var plaintext = new byte[input.Length - HeaderBytes];
+        try
+        {
+            using var aes = new AesGcm(_key, TagBytes);
+            aes.Decrypt(input.Slice(1, NonceBytes), input[HeaderBytes..], input.Slice(1 + NonceBytes, TagBytes), plaintext, _associatedData);
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            throw new PatientDataUnreadableException(
+                $"A stored value does not open with the data key of patient {PatientId}: changed, or sealed with another key.", e);
+        }
+        return plaintext;
+    }
+
+    public Sealed Seal(string text) => Seal(Encoding.UTF8.GetBytes(text));
+
+    public Sealed? SealOrNull(string? text) => text is null ? null : Seal(text);
+
+    public string OpenText(Sealed value) => Encoding.UTF8.GetString(Open(value));
+
+    public string? OpenTextOrNull(Sealed? value) => value is null ? null : OpenText(value);
+
+    public Sealed? SealOrNull(decimal? number) => number is { } n ? Seal(n.ToString(CultureInfo.InvariantCulture)) : null;
+
+    public decimal? OpenDecimalOrNull(Sealed? value) =>
+        value is null ? null : decimal.Parse(OpenText(value), NumberStyles.Number, CultureInfo.InvariantCulture);
+}
