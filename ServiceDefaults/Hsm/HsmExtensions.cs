@@ -20,11 +20,11 @@ public static class HsmExtensions
     public static IHostApplicationBuilder AddServiceHsm<TDb>(this IHostApplicationBuilder builder) where TDb : DbContext
     {
         var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(Pkcs11Hsm))) return builder; // one HSM, one usage log per process
         services.AddOptions<HsmOptions>()
             .BindConfiguration(HsmOptions.Section)
             .Validate(o => !string.IsNullOrEmpty(o.UserPin), "Hsm:UserPin is required (./run.sh generates one into .data/secrets.json).")
             .ValidateOnStart();
-        if (services.Any(d => d.ServiceType == typeof(Pkcs11Hsm))) return builder;
         services.AddSingleton<Pkcs11Hsm>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<HsmKeyUsageLog<TDb>>();
