@@ -34,6 +34,8 @@ public sealed record LinkResult(LinkOutcome Outcome, LinkedCertificateView? Cert
 public sealed class AccountCertificates(IdentityDb db, CertificateValidator validator, SecurityEvents events, TimeProvider time,
     ILogger<AccountCertificates> logger)
 {
+    private const int MaxIssuerLength = 1000;
+
     public async Task<LinkResult> LinkAsync(HealthUser user, string? certificateText, CancellationToken ct)
     {
         using var certificate = CertificateFormats.ParseCertificate(certificateText);
@@ -62,7 +64,8 @@ public sealed class AccountCertificates(IdentityDb db, CertificateValidator vali
             UserId = user.Id,
             Thumbprint = thumbprint,
             SerialNumber = certificate.SerialNumber,
-            Issuer = certificate.Issuer,
+            // Shown to the person only; a trusted CA's name is far shorter than the column.
+            Issuer = certificate.Issuer.Length <= MaxIssuerLength ? certificate.Issuer : certificate.Issuer[..MaxIssuerLength],
             Certificate = certificate.RawData,
             NotBefore = certificate.NotBefore.ToUniversalTime(),
             NotAfter = certificate.NotAfter.ToUniversalTime(),

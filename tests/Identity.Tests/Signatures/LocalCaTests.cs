@@ -83,6 +83,23 @@ public sealed class LocalCaTests(IdentityServiceFixture fixture) : IdentityTest(
         events.ShouldHaveSingleItem().Details["serial"].ShouldBe(certificate.SerialNumber);
     }
 
+    [Fact]
+    public async Task A_crl_near_its_next_update_is_remade_with_the_next_number()
+    {
+        using var http = Fixture.CreateClient();
+        using var ca = X509CertificateLoader.LoadCertificate(await http.GetByteArrayAsync("/pki/ca.crt"));
+        var current = ParseCrl(await GetCrlAsync(http), ca);
+        // As if most of its life had passed: less than half of it is left.
+        await Fixture.WithDbAsync(db => db.Set<CertificateAuthorityRecord>()
+            .ExecuteUpdateAsync(c => c.SetProperty(r => r.CrlNextUpdate, DateTimeOffset.UtcNow.AddHours(1))));
+
+        var remade = ParseCrl(await GetCrlAsync(http), ca);
+        remade.Number.ShouldBe(current.Number + 1);
+        remade.NextUpdate.ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddDays(6));
+        // Served again as it is while it stays fresh.
+        ParseCrl(await GetCrlAsync(http), ca).Number.ShouldBe(remade.Number);
+    }
+
     private static async Task<byte[]> GetCrlAsync(HttpClient http)
     {
         using var response = await http.GetAsync("/pki/ca.crl");
