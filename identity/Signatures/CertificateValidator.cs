@@ -8,8 +8,8 @@ public enum CertificateCheck { Valid, NotYetValid, Expired, Untrusted, Revoked, 
 
 /// <summary>
 /// Checks a signer's certificate at the moment of use, every time: its dates, a chain to a trusted CA (the configured
-/// trust anchors and, in development, the local CA) and revocation (the local CA's own list, which is what its CRL is
-/// made of; other CAs' CRLs from the certificates' distribution points).
+/// trust anchors and, in development, the local CA) and revocation (the local CA's CRL; other CAs' CRLs from the
+/// certificates' distribution points).
 /// </summary>
 public sealed class CertificateValidator(
     LocalCertificateAuthority localCa,
@@ -52,7 +52,7 @@ public sealed class CertificateValidator(
         var root = chain.ChainElements[^1].Certificate;
         if (local is not null && root.RawData.AsSpan().SequenceEqual(local.RawData))
         {
-            // Our own CA: its revocation list lives here, in the same transaction as its CRL.
+            // Our own CA: the CRL it serves, read here rather than fetched from our own address.
             return await localCa.IsRevokedAsync(certificate, ct) ? CertificateCheck.Revoked : CertificateCheck.Valid;
         }
 

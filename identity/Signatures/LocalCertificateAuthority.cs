@@ -168,16 +168,14 @@ public sealed class LocalCertificateAuthority(
     }
 
     /// <summary>
-    /// Whether a certificate of this CA is revoked, from the revocation list the CRL is made of (the same transaction
-    /// writes both, so this is never behind the CRL).
+    /// Whether a certificate of this CA is revoked, by the CRL this CA serves (remade in the same transaction as every
+    /// revocation, so never behind it): the same answer a relying party outside gets from <c>/pki/ca.crl</c>.
     /// </summary>
     public async Task<bool> IsRevokedAsync(X509Certificate2 certificate, CancellationToken ct)
     {
-        var authority = await EnsureAsync(ct);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
-        return await db.Set<IssuedCertificate>().AnyAsync(c =>
-            c.AuthorityId == authority.Id && c.SerialNumber == certificate.SerialNumber && c.RevokedAt != null, ct);
+        var crl = CertificateRevocationListBuilder.Load(await CurrentCrlAsync(ct), out _);
+        // The builder is a copy of the CRL's entries: removing one is how it tells whether the serial is listed.
+        return crl.RemoveEntry(certificate.SerialNumberBytes.Span);
     }
 
     internal static IReadOnlyDictionary<string, string> Describe(IssuedCertificate issued) => new Dictionary<string, string>
