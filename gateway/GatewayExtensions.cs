@@ -41,6 +41,8 @@ public static class GatewayExtensions
 
         // Which server software answers (the gateway's or a service's) is nobody's business outside.
         services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        // HTTPS with TLS 1.3 only when Gateway:Https names a port and a certificate; plain HTTP on loopback otherwise.
+        builder.AddGatewayHttps();
         services.AddReverseProxy()
             .AddServiceDiscoveryDestinationResolver()
             .AddTransforms(transforms =>

@@ -7,6 +7,7 @@ using Gosuslugi.Health.Identity.Extensions;
 using Gosuslugi.Health.Identity.Passkeys;
 using Gosuslugi.Health.Identity.Sessions;
 using Gosuslugi.Health.Identity.SignIn;
+using Gosuslugi.Health.Identity.Signatures;
 using Gosuslugi.Health.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,4 +29,7 @@ app.MapRememberedDevicesApi();
 app.MapTotpApi();
 app.MapDelegationsApi();
 app.MapRestrictionsApi();
+app.MapPkiApi();
+app.MapCertificatesApi();
+app.MapSignaturesApi();
 app.Run();

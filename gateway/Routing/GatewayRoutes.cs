@@ -31,6 +31,10 @@ public static class GatewayRoutes
         new("identity-well-known", Identity, "/.well-known/{**rest}", IsPublic: true),
         // Account self-service (registration, password reset) comes in a later issue; until then it is public as a whole.
         new("identity-account", Identity, "/api/v1/account/{**rest}", IsPublic: true),
+        // The local test CA's certificate and CRL: public, as every CA's are (certificates name this CRL's address).
+        new("identity-pki", Identity, "/pki/{**rest}", IsPublic: true),
+        // Signature verification for organizations' systems: a token at the edge, the role and scope checked by identity.
+        new("identity-signatures", Identity, "/api/v1/signatures/{**rest}"),
         // Operators' API: closed at the edge too (a valid token); identity checks the admin role itself.
         new("identity-admin", Identity, "/api/v1/admin/{**rest}"),
         // An optional catch-all also matches the bare collection path (/api/v1/immunizations).

@@ -181,6 +181,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
         });
 
         Gosuslugi.Health.Identity.Passkeys.PasskeyUse.Configure(modelBuilder);
+        Gosuslugi.Health.Identity.Signatures.LinkedCertificate.Configure(modelBuilder);
         modelBuilder.AddOutboxAndInbox();
     }
 

@@ -8,6 +8,7 @@ using Gosuslugi.Health.Identity.Security;
 using Gosuslugi.Health.Identity.Seeding;
 using Gosuslugi.Health.Identity.Sessions;
 using Gosuslugi.Health.Identity.SignIn;
+using Gosuslugi.Health.Identity.Signatures;
 using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -108,6 +109,7 @@ public static class IdentityServiceExtensions
         services.AddPasskeys();
         services.AddSignIn();
         services.AddDelegations();
+        services.AddSignatures();
 
         // Registered after AddServiceDatabase, so it starts after the migrations are applied.
         services.AddHostedService<IdentityStartup>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml.Linq;
 using Gosuslugi.Health.Identity.Data;
+using Gosuslugi.Health.Identity.Signatures;
 using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults.Hsm;
 using Microsoft.EntityFrameworkCore;
@@ -9,12 +10,13 @@ using Microsoft.Extensions.Options;
 namespace Gosuslugi.Health.Identity.Seeding;
 
 /// <summary>
-/// At start-up, after the migrations: makes sure a signing key exists and, on a database without
+/// At start-up, after the migrations: makes sure a signing key (and the local test CA) exists and, on a database without
 /// users, creates the demo data and writes <c>Identity:DemoFile</c>.
 /// </summary>
 public sealed class IdentityStartup(
     IServiceScopeFactory scopes,
     SigningKeyStore keys,
+    LocalCertificateAuthority certificateAuthority,
     IOptions<TokenServiceOptions> options,
     ILogger<IdentityStartup> logger) : IHostedService
 {
@@ -48,6 +50,8 @@ public sealed class IdentityStartup(
     {
         await keys.EnsureSigningKeyAsync(ct);
         await EncryptKeyRingAsync(ct);
+        // The local test CA of the electronic signature is made once, on the first start, and kept in the HSM.
+        if (certificateAuthority.Enabled) await certificateAuthority.EnsureAsync(ct);
         if (!options.Value.SeedDemoData) return;
 
         await using var scope = scopes.CreateAsyncScope();

@@ -221,7 +221,7 @@ public static class SignInSteps
     /// The form and the authorization request in its hidden fields, validated again as if it came in the query: a
     /// tampered request gets the same error page or error redirect as at the start.
     /// </summary>
-    private static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>? Invalid)>
+    internal static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>? Invalid)>
         ReadFormAsync(HttpContext context, SignInServices s, string[] stepFields, CancellationToken ct)
     {
         if (!context.Request.HasFormContentType) return (FormCollection.Empty, null, SignInPages.Error(context, "Запрос на вход повреждён."));

@@ -43,6 +43,7 @@ public sealed class RoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("/.well-known/jwks.json")]
     [InlineData("/connect/authorize?response_type=code&client_id=web&state=xyz")]
     [InlineData("/api/v1/account/register")]
+    [InlineData("/pki/ca.crl")]
     public async Task Public_identity_routes_work_without_a_token(string path)
     {
         using var response = await fixture.GetAsync(path);
@@ -52,10 +53,11 @@ public sealed class RoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
         echo.PathAndQuery.ShouldBe(path);
     }
 
-    [Fact]
-    public async Task The_admin_api_reaches_identity_only_with_a_token()
+    [Theory]
+    [InlineData("/api/v1/admin/accounts?query=%D0%98%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2")]
+    [InlineData("/api/v1/signatures/verify")]
+    public async Task The_admin_and_signature_apis_reach_identity_only_with_a_token(string path)
     {
-        const string path = "/api/v1/admin/accounts?query=%D0%98%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2";
 
         using (var anonymous = await fixture.GetAsync(path))
         {

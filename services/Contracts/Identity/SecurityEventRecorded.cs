@@ -55,4 +55,13 @@ public static class SecurityEventKinds
     public const string SigningKeyRotated = "keys.rotated";
     /// <summary>Uses of one HSM key for one operation (sign, wrap, unwrap, ...) over a short period, counted exactly.</summary>
     public const string KeyUsed = "keys.used";
+    /// <summary>The local test CA issued a certificate for the account (details: serial, thumbprint, certificateId).</summary>
+    public const string CertificateIssued = "certificate.issued";
+    /// <summary>A certificate of the local CA was revoked; the CRL was published anew.</summary>
+    public const string CertificateRevoked = "certificate.revoked";
+    /// <summary>A person linked a signature certificate to their account, or was refused (outcome failure, details.reason).</summary>
+    public const string CertificateLinked = "certificate.linked";
+    public const string CertificateUnlinked = "certificate.unlinked";
+    /// <summary>An electronic signature was checked (details.purpose signin or verify, reason, serial, thumbprint), success or failure.</summary>
+    public const string SignatureChecked = "signature.checked";
 }
