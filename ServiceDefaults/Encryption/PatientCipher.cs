@@ -17,6 +17,10 @@ public sealed class PatientCipher
 
     private readonly byte[]? _key;
     private readonly byte[] _associatedData;
+    // One AesGcm kept for reuse: a trend or an export opens thousands of values of one patient in a row, and a new
+    // AesGcm per value (a key schedule in OpenSSL) cost more than the decryption itself. Not safe for concurrent use,
+    // so a caller takes it out and puts it back; a concurrent caller makes its own.
+    private AesGcm? _spare;
 
     public PatientCipher(Guid patientId, byte[] key)
     {
@@ -44,9 +48,15 @@ public sealed class PatientCipher
         output[0] = FormatVersion;
         var nonce = output.AsSpan(1, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        // AesGcm is not safe for concurrent use; a new one per value costs a key schedule, far below a row's I/O.
-        using var aes = new AesGcm(_key, TagBytes);
-        aes.Encrypt(nonce, plaintext, output.AsSpan(HeaderBytes), output.AsSpan(1 + NonceBytes, TagBytes), _associatedData);
+        var aes = Rent(_key);
+        try
+        {
+            aes.Encrypt(nonce, plaintext, output.AsSpan(HeaderBytes), output.AsSpan(1 + NonceBytes, TagBytes), _associatedData);
+        }
+        finally
+        {
+            Return(aes);
+        }
         return new Sealed(output);
     }
 
@@ -57,9 +67,9 @@ public sealed class PatientCipher
             throw new PatientDataUnreadableException($"A stored value of patient {PatientId} is not in the sealed format.");
         if (_key is null) throw new PatientDataUnreadableException($"Patient {PatientId} has a sealed value but no data key.");
         var plaintext = new byte[input.Length - HeaderBytes];
+        var aes = Rent(_key);
         try
         {
-            using var aes = new AesGcm(_key, TagBytes);
             aes.Decrypt(input.Slice(1, NonceBytes), input[HeaderBytes..], input.Slice(1 + NonceBytes, TagBytes), plaintext, _associatedData);
         }
         catch (AuthenticationTagMismatchException e)
@@ -67,8 +77,16 @@ public sealed class PatientCipher
             throw new PatientDataUnreadableException(
                 $"A stored value does not open with the data key of patient {PatientId}: changed, or sealed with another key.", e);
         }
+        finally
+        {
+            Return(aes);
+        }
         return plaintext;
     }
+
+    private AesGcm Rent(byte[] key) => Interlocked.Exchange(ref _spare, null) ?? new AesGcm(key, TagBytes);
+
+    private void Return(AesGcm aes) => Interlocked.Exchange(ref _spare, aes)?.Dispose();
 
     public Sealed Seal(string text) => Seal(Encoding.UTF8.GetBytes(text));
 

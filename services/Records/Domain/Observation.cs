@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Gosuslugi.Health.ServiceDefaults.Encryption;
 
 namespace Gosuslugi.Health.Records.Domain;
@@ -51,14 +52,18 @@ public sealed record ObservationContent(
     string? ReferenceText,
     string? Comment)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public Sealed SealWith(PatientCipher cipher) =>
+        cipher.Seal(JsonSerializer.SerializeToUtf8Bytes(this, ObservationContentJson.Default.ObservationContent));
 
-    public Sealed SealWith(PatientCipher cipher) => cipher.Seal(JsonSerializer.SerializeToUtf8Bytes(this, Json));
-
+    // Source-generated: a 10-year trend opens a thousand of these per request.
     public static ObservationContent Open(PatientCipher cipher, Sealed content) =>
-        JsonSerializer.Deserialize<ObservationContent>(cipher.Open(content), Json)
+        JsonSerializer.Deserialize(cipher.Open(content), ObservationContentJson.Default.ObservationContent)
         ?? throw new PatientDataUnreadableException("An observation's sealed content is empty.");
 }
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ObservationContent))]
+internal sealed partial class ObservationContentJson : JsonSerializerContext;
 
 /// <summary>Result flags; stable API values (FHIR v3 ObservationInterpretation N, L, H, LL/HH/AA → critical, A → abnormal).</summary>
 public static class Interpretations
