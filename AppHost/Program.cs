@@ -99,7 +99,14 @@ var disputes = AddService<Projects.Gosuslugi_Health_Disputes>("disputes");
 var audit = AddService<Projects.Gosuslugi_Health_Audit>("audit");
 IResourceBuilder<ProjectResource>[] services = [appointments, records, immunizations, prescriptions, sickleave, notifications, disputes, audit];
 
+// HTTPS with TLS 1.3 only next to loopback HTTP, with a certificate from a local TLS authority under .data/tls.
+var tls = LocalTls.Prepare(Path.Combine(data, "tls"), DateTimeOffset.UtcNow);
+var gatewayHttpsUrl = $"https://127.0.0.1:{options.Port(20, 8443)}";
 var gateway = AddProject<Projects.Gosuslugi_Health_Gateway>("gateway", options.Port(0, 8080, options.GatewayPort))
+    .WithEnvironment("Gateway__Https__Port", new Uri(gatewayHttpsUrl).Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    .WithEnvironment("Gateway__Https__CertificatePath", tls.CertificatePath)
+    .WithEnvironment("Gateway__Https__KeyPath", tls.KeyPath)
+    .WithUrl(gatewayHttpsUrl, "HTTPS (TLS 1.3)")
     .WithReference(redis).WaitFor(redis)
     .WithReference(identity).WaitFor(identity)
     .WithEnvironment("Identity__Url", identity.GetEndpoint("http"));
@@ -112,7 +119,7 @@ AddProject<Projects.Gosuslugi_Health_DevMailbox>("mailbox", options.Port(19, 188
 
 builder.Services.AddSingleton(options);
 builder.Services.AddHostedService<LeftoverProcesses>();
-builder.Services.AddHostedService(sp => new ReadySummary(sp, options, gatewayUrl,
+builder.Services.AddHostedService(sp => new ReadySummary(sp, options, gatewayUrl, (gatewayHttpsUrl, tls.AuthorityPath),
     dashboardUrl: $"http://127.0.0.1:{dashboardPort}", dashboardLogin: options.DashboardAnonymous ? null : $"http://127.0.0.1:{dashboardPort}/login?t={dashboardToken}"));
 
 builder.Build().Run();

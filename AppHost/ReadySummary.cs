@@ -9,7 +9,8 @@ namespace Gosuslugi.Health.AppHost;
 /// Once every resource is healthy: prints the gateway, the dashboard (with its login URL) and the demo accounts, and
 /// writes each resource's endpoint to &lt;data&gt;/resources.json for scripts such as the benchmarks.
 /// </summary>
-public sealed class ReadySummary(IServiceProvider services, AppHostOptions options, string gatewayUrl, string dashboardUrl, string? dashboardLogin)
+public sealed class ReadySummary(IServiceProvider services, AppHostOptions options, string gatewayUrl,
+    (string Url, string AuthorityPath) gatewayHttps, string dashboardUrl, string? dashboardLogin)
     : BackgroundService
 {
     public const string ResourcesFile = "resources.json";
@@ -62,6 +63,7 @@ public sealed class ReadySummary(IServiceProvider services, AppHostOptions optio
             // The process start: under ./run.sh (which execs the AppHost) that includes the build.
             $"  Ready {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds:0} s after the process started.",
             $"  Gateway:    {gatewayUrl}",
+            $"              {gatewayHttps.Url} (TLS 1.3; trust {gatewayHttps.AuthorityPath})",
             $"  Dashboard:  {dashboardLogin ?? dashboardUrl}",
             $"  Mailbox:    {endpoints["mailbox"]?.GetValue<string>().TrimEnd('/')}",
         };

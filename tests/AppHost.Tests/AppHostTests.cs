@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Net.Mail;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Aspire.Hosting;
@@ -56,6 +58,22 @@ public sealed class AppHostTests(ITestOutputHelper output)
                 gateway.BaseAddress!.Port.ShouldBe(PortBase);
                 File.Exists(Path.Combine(dataDirectory, "demo.json")).ShouldBeTrue();
                 File.Exists(Path.Combine(dataDirectory, "secrets.json")).ShouldBeTrue();
+
+                // HTTPS next to it: TLS 1.3 with the certificate of the local authority under tls/, which a client trusts.
+                using var authority = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dataDirectory, "tls", "ca.crt"));
+                using var https = new HttpClient(new SocketsHttpHandler
+                {
+                    SslOptions =
+                    {
+                        EnabledSslProtocols = SslProtocols.Tls13,
+                        CertificateChainPolicy = new X509ChainPolicy
+                        {
+                            TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { authority },
+                            RevocationMode = X509RevocationMode.NoCheck,
+                        },
+                    },
+                });
+                (await https.GetAsync($"https://127.0.0.1:{PortBase + 20}/health/live", timeout.Token)).IsSuccessStatusCode.ShouldBeTrue();
 
                 // A mail to the development SMTP server shows up, decoded, in the mailbox resource.
                 var smtp = new Uri((await app.GetConnectionStringAsync("smtp", timeout.Token))!);
