@@ -4,6 +4,7 @@ using Gosuslugi.Health.Disputes.Data;
 using Gosuslugi.Health.Prescriptions.Data;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.SickLeave.Data;
+using Gosuslugi.Health.TestInfrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,8 @@ public sealed record SkeletonService(string Name, Func<IReadOnlyDictionary<strin
     public static readonly IReadOnlyDictionary<string, SkeletonService> All = new[]
     {
         Of<AppointmentsDb>("appointments"),
-        Of<RecordsDb>("records"),
+        // Records seals medical content with keys wrapped in its HSM token.
+        Of<RecordsDb>("records", () => TestHsm.NewTokenSettings("records-skeleton")),
         Of<PrescriptionsDb>("prescriptions"),
         Of<SickLeaveDb>("sickleave"),
         Of<DisputesDb>("disputes"),
@@ -34,8 +36,8 @@ public sealed record SkeletonService(string Name, Func<IReadOnlyDictionary<strin
 
     public string ApiRoute => $"/api/v1/{Name}";
 
-    private static SkeletonService Of<TDb>(string name) where TDb : DbContext =>
-        new(name, settings => new ServiceHost<TDb>(settings));
+    private static SkeletonService Of<TDb>(string name, Func<Dictionary<string, string?>>? own = null) where TDb : DbContext =>
+        new(name, settings => new ServiceHost<TDb>(own is null ? settings : settings.Concat(own()).ToDictionary()));
 
     public override string ToString() => Name;
 }
