@@ -73,45 +73,23 @@ internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems,
             });
         }
 
-        if (exception is Hsm.HsmUnavailableException hsm)
+        if (exception is Hsm.HsmUnavailableException)
         {
             // Keys are unreachable (HSM down, token missing, wrong PIN): nothing was signed or decrypted, and nothing
             // made up instead; the client may try again later.
-            logger.LogError(hsm, "HSM unavailable on {Method} {Path}, trace id {TraceId}",
-                httpContext.Request.Method, httpContext.Request.Path, ProblemDetailsExtensions.TraceId(httpContext));
-            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             httpContext.Response.Headers.RetryAfter = "30";
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = httpContext,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-                    Title = "Cryptographic keys are unavailable",
-                    Detail = "Хранилище ключей временно недоступно. Повторите попытку через несколько минут.",
-                },
-            });
+            return await UnavailableAsync(httpContext, exception, "HSM unavailable",
+                "Cryptographic keys are unavailable",
+                "Хранилище ключей временно недоступно. Повторите попытку через несколько минут.");
         }
 
-        if (exception is Encryption.PatientDataUnreadableException unreadable)
+        if (exception is Encryption.PatientDataUnreadableException)
         {
             // Stored medical data that does not open with its patient's key (missing or wrong key, changed bytes): no
             // content is shown rather than garbage, and operators get the error with its trace id.
-            logger.LogError(unreadable, "Patient data unreadable on {Method} {Path}, trace id {TraceId}",
-                httpContext.Request.Method, httpContext.Request.Path, ProblemDetailsExtensions.TraceId(httpContext));
-            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = httpContext,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-                    Title = "Stored data cannot be decrypted",
-                    Detail = "Медицинские данные временно недоступны: не удалось расшифровать их ключом пациента. Мы уже знаем о проблеме; повторите попытку позже.",
-                },
-            });
+            return await UnavailableAsync(httpContext, exception, "Patient data unreadable",
+                "Stored data cannot be decrypted",
+                "Медицинские данные временно недоступны: не удалось расшифровать их ключом пациента. Мы уже знаем о проблеме; повторите попытку позже.");
         }
 
         logger.LogError(exception, "Unhandled exception on {Method} {Path}, trace id {TraceId}",
@@ -128,6 +106,25 @@ internal sealed class UnhandledExceptionHandler(IProblemDetailsService problems,
                 Type = "https://tools.ietf.org/html/rfc9110#section-15.6.1",
                 Title = "An unexpected error occurred",
                 Detail = "Произошла внутренняя ошибка. Попробуйте позже; если ошибка повторится, сообщите в поддержку её идентификатор.",
+            },
+        });
+    }
+
+    /// <summary>Logs <paramref name="exception"/> with the trace id and answers a 503 problem that names no internals.</summary>
+    private async ValueTask<bool> UnavailableAsync(HttpContext httpContext, Exception exception, string logPrefix, string title, string detail)
+    {
+        logger.LogError(exception, "{Failure} on {Method} {Path}, trace id {TraceId}", logPrefix,
+            httpContext.Request.Method, httpContext.Request.Path, ProblemDetailsExtensions.TraceId(httpContext));
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+                Title = title,
+                Detail = detail,
             },
         });
     }
