@@ -16,7 +16,6 @@ builder.AddIdentityService();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapDiscoveryApi();
 app.MapAuthorizeApi();
 app.MapTokenApi();
 app.MapUserInfoApi();

@@ -15,7 +15,7 @@ namespace Gosuslugi.Health.Identity.Accounts;
 public sealed record PersonName(string FamilyName, string GivenName, string? MiddleName);
 
 /// <summary>
-/// Creates accounts and clients: the demo seeder and tests call it, registration uses its roles. Every person it
+/// Creates accounts: the demo seeder and tests call it, registration uses its roles. Every person it
 /// creates has a confirmed phone number and e-mail address, so that they can receive sign-in and recovery codes.
 /// </summary>
 public sealed class AccountProvisioning(
@@ -98,67 +98,6 @@ public sealed class AccountProvisioning(
     public Task<HealthUser> CreateAdminAsync(string userName, string password, PersonName name, CancellationToken ct = default,
         string? phone = null, string? email = null) =>
         CreateUserAsync(userName, password, HealthRoles.Admin, phone, email, ct, _ => { }, name);
-
-    /// <summary>A confidential client that a medical organization's system uses with client credentials.</summary>
-    public async Task<(OAuthClient Client, string Secret)> CreateMedicalOrganizationClientAsync(
-        string clientId, Guid organizationId, string organizationName, CancellationToken ct = default)
-    {
-        var secret = SecretHasher.NewOpaqueValue();
-        var client = new OAuthClient
-        {
-            ClientId = clientId,
-            DisplayName = organizationName,
-            Type = OAuthClientType.Confidential,
-            SecretHash = SecretHasher.HashClientSecret(secret),
-            AllowedGrantTypes = [GrantTypes.ClientCredentials],
-            AllowedScopes = [Scopes.HealthPublish],
-            OrganizationId = organizationId,
-            OrganizationName = organizationName,
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.OAuthClients.Add(client);
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("Registered client {ClientId} of medical organization {OrganizationId}", clientId, organizationId);
-        return (client, secret);
-    }
-
-    private static readonly string[] PublicClientGrantTypes =
-        [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, TokenExchangeGrant.GrantType];
-
-    /// <summary>A public client (browser or mobile app): code + PKCE, refresh tokens, token exchange, no secret.</summary>
-    public async Task<OAuthClient> EnsurePublicClientAsync(string clientId, string displayName, string redirectUri, CancellationToken ct = default)
-    {
-        if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0)
-            throw new ArgumentException("A redirect URI is absolute and has no fragment.", nameof(redirectUri));
-
-        var client = await db.OAuthClients.SingleOrDefaultAsync(c => c.ClientId == clientId, ct);
-        if (client is null)
-        {
-            client = new OAuthClient
-            {
-                ClientId = clientId,
-                DisplayName = displayName,
-                Type = OAuthClientType.Public,
-                AllowedGrantTypes = [.. PublicClientGrantTypes],
-                AllowedScopes = [Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess, Scopes.Health],
-                CreatedAt = time.GetUtcNow(),
-            };
-            db.OAuthClients.Add(client);
-        }
-        // A client created by an earlier version gets the grants added since (token exchange for delegations).
-        if (PublicClientGrantTypes.Except(client.AllowedGrantTypes, StringComparer.Ordinal).ToList() is { Count: > 0 } missing)
-        {
-            client.AllowedGrantTypes = [.. client.AllowedGrantTypes, .. missing];
-            logger.LogInformation("Client {ClientId} may now use {GrantTypes}", clientId, string.Join(", ", missing));
-        }
-        if (!client.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
-        {
-            client.RedirectUris = [.. client.RedirectUris, redirectUri];
-            logger.LogInformation("Client {ClientId} may now redirect to {RedirectUri}", clientId, redirectUri);
-        }
-        await db.SaveChangesAsync(ct);
-        return client;
-    }
 
     private async Task<HealthUser> CreateUserAsync(string userName, string password, string role, string? phone, string? email,
         CancellationToken ct, Action<HealthUser> fill, PersonName name, Action<HealthUser>? beforeCommit = null)

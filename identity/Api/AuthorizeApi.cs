@@ -6,12 +6,16 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Gosuslugi.Health.Identity.Api;
 
 /// <summary>
 /// The authorization endpoint (RFC 6749 §3.1) with its sign-in: the password page, then the second factor
-/// (<see cref="SignInSteps"/>); a browser with a live session gets its code at once.
+/// (<see cref="SignInSteps"/>); a browser with a live session gets its code at once. OpenIddict has validated the
+/// request (and sent back what could go back); signing in hands the person to OpenIddict, which issues the code.
 /// </summary>
 public static class AuthorizeApi
 {
@@ -32,46 +36,49 @@ public static class AuthorizeApi
         IAntiforgery Antiforgery,
         SessionStore Sessions,
         AccountLockout Lockout,
-        TimeProvider Time);
+        SignInCompletion Completion);
 
-    private static async Task<Results<ContentHttpResult, RedirectHttpResult>> AuthorizeAsync(
+    private static async Task<Results<ContentHttpResult, SignInHttpResult, ForbidHttpResult>> AuthorizeAsync(
         HttpContext context, [AsParameters] AuthorizeServices s, CancellationToken ct)
     {
-        var validation = await s.Requests.ValidateAsync(new OAuthParameters(context.Request.Query), ct);
+        var validation = await s.Requests.ReadAsync(context, ct);
         if (validation is AuthorizationValidation.ShowError show) return SignInPages.Error(context, show.RussianMessage);
-        if (validation is AuthorizationValidation.RedirectError redirect) return TypedResults.Redirect(s.Requests.RedirectWithError(redirect));
         var request = ((AuthorizationValidation.Valid)validation).Request;
 
-        var prompts = request.Prompt?.Split(' ') ?? [];
-        var (user, sessionId, authTime) = prompts.Contains("login") ? (null, default, default) : await CurrentSessionAsync(context, s, ct);
-        if (user is null)
+        var prompts = request.Parameters.GetPromptValues();
+        var (user, session, authTime) = prompts.Contains(PromptValues.Login) ? default : await CurrentSessionAsync(context, s, ct);
+        if (user is null || session is null)
         {
-            if (prompts.Contains("none"))
+            if (prompts.Contains(PromptValues.None))
             {
-                return TypedResults.Redirect(s.Requests.RedirectWithError(new AuthorizationValidation.RedirectError(
-                    request.RedirectUri, OAuthError.LoginRequired("The user is not signed in."), request.State)));
+                return TypedResults.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.LoginRequired,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The user is not signed in.",
+                }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
             }
             return SignInPages.Login(context, request, s.Antiforgery.GetAndStoreTokens(context));
         }
 
-        var code = await s.Requests.IssueCodeAsync(request, user.Id, sessionId, authTime, ct);
-        return TypedResults.Redirect(s.Requests.RedirectWithCode(request, code));
+        // The session is in use (shown as "last seen" in the person's list of sessions).
+        await s.Sessions.TouchAsync(session.Id, ct);
+        return s.Completion.Authorize(request, user, session, authTime);
     }
 
-    private static async Task<(HealthUser? User, Guid SessionId, DateTimeOffset AuthTime)> CurrentSessionAsync(
+    private static async Task<(HealthUser? User, UserSession? Session, DateTimeOffset AuthTime)> CurrentSessionAsync(
         HttpContext context, AuthorizeServices s, CancellationToken ct)
     {
         // The session cookie is not the default scheme (bearer tokens are), so it is read explicitly.
         var cookie = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        if (!cookie.Succeeded || await s.Users.GetUserAsync(cookie.Principal) is not { } user) return (null, default, default);
-        if (s.Lockout.LockedUntil(user) is not null) return (null, default, default);
+        if (!cookie.Succeeded || await s.Users.GetUserAsync(cookie.Principal) is not { } user) return default;
+        if (s.Lockout.LockedUntil(user) is not null) return default;
         // A cookie whose session was ended (signed out elsewhere, ended from the list) no longer signs anyone in;
         // neither does one from before sessions and second factors existed.
         if (SessionStore.SessionIdOf(cookie.Principal) is not { } sessionId
             || await s.Sessions.FindActiveAsync(sessionId, ct) is not { } session || session.UserId != user.Id)
         {
-            return (null, default, default);
+            return default;
         }
-        return (user, sessionId, cookie.Properties?.IssuedUtc ?? s.Time.GetUtcNow());
+        return (user, session, cookie.Properties?.IssuedUtc ?? DateTimeOffset.UtcNow);
     }
 }

@@ -1,84 +1,56 @@
-using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Tokens;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
 
 namespace Gosuslugi.Health.Identity.Api;
 
-/// <summary>The token endpoint (RFC 6749 §3.2) and the revocation endpoint (RFC 7009).</summary>
+/// <summary>
+/// The token endpoint (RFC 6749 §3.2). OpenIddict has already authenticated the client and validated the grant (code
+/// with PKCE, refresh token, client credentials, token exchange); this decides what the new tokens say.
+/// Revocation (RFC 7009), introspection (RFC 7662), discovery and the JWKS are OpenIddict's own endpoints.
+/// </summary>
 public static class TokenApi
 {
-    private static readonly string[] SupportedGrants = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, GrantTypes.ClientCredentials, TokenExchangeGrant.GrantType];
-
     public static RouteGroupBuilder MapTokenApi(this IEndpointRouteBuilder app)
     {
         // Machine-to-machine form posts: no cookies are involved, so there is no antiforgery token.
         var connect = app.MapGroup("/connect").AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         connect.MapPost("/token", TokenAsync);
-        connect.MapPost("/revocation", RevokeAsync);
         return connect;
     }
 
-    public sealed record TokenServices(ClientAuthenticator Clients, TokenGrants Grants);
+    public sealed record TokenServices(TokenGrants Grants, TokenExchangeGrant Exchange);
 
-    private static async Task<Results<JsonHttpResult<TokenResponse>, JsonHttpResult<OAuthError>>> TokenAsync(
+    private static async Task<Results<SignInHttpResult, ForbidHttpResult, JsonHttpResult<OAuthError>>> TokenAsync(
         HttpContext context, [AsParameters] TokenServices s, CancellationToken ct)
     {
-        NoStore(context.Response);
-        if (await ReadParametersAsync(context, ct) is not { } p)
-            return Error(context, OAuthError.InvalidRequest("The body must be application/x-www-form-urlencoded."));
-        if (p.RepeatedParameter is { } repeated) return Error(context, OAuthError.InvalidRequest($"Parameter {repeated} is repeated."));
-        if (p["grant_type"] is not { } grantType) return Error(context, OAuthError.InvalidRequest("grant_type is required."));
-        if (!SupportedGrants.Contains(grantType)) return Error(context, OAuthError.UnsupportedGrantType($"Grant type {grantType} is not supported."));
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The token endpoint was reached without an OpenIddict request.");
+        GrantResult result;
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType()) result = await s.Grants.RedeemAsync(context, request, ct);
+        else if (request.IsClientCredentialsGrantType()) result = await s.Grants.ClientCredentialsAsync(request, ct);
+        else if (request.IsTokenExchangeGrantType()) result = await s.Exchange.ExchangeAsync(context, request, ct);
+        else result = OAuthError.UnsupportedGrantType($"Grant type {request.GrantType} is not supported.");
 
-        var (client, clientError) = await s.Clients.AuthenticateAsync(context.Request, p, ct);
-        if (clientError is not null) return Error(context, clientError);
-
-        var result = grantType switch
-        {
-            GrantTypes.AuthorizationCode => await s.Grants.AuthorizationCodeAsync(client!, p, ct),
-            GrantTypes.RefreshToken => await s.Grants.RefreshTokenAsync(client!, p, ct),
-            TokenExchangeGrant.GrantType => await context.RequestServices.GetRequiredService<TokenExchangeGrant>().ExchangeAsync(client!, p, ct),
-            _ => await s.Grants.ClientCredentialsAsync(client!, p, ct),
-        };
-        return result.Tokens is { } tokens ? TypedResults.Json(tokens) : Error(context, result.Error!);
+        if (result.Principal is { } principal) return TypedResults.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        return Refuse(context, result.Error!);
     }
 
-    private static async Task<Results<Ok, JsonHttpResult<OAuthError>>> RevokeAsync(
-        HttpContext context, [AsParameters] TokenServices s, CancellationToken ct)
+    /// <summary>OpenIddict writes the error response (400, no-store); an answer it has no status for is written here.</summary>
+    internal static Results<SignInHttpResult, ForbidHttpResult, JsonHttpResult<OAuthError>> Refuse(HttpContext context, OAuthError error)
     {
-        NoStore(context.Response);
-        if (await ReadParametersAsync(context, ct) is not { } p)
-            return Error(context, OAuthError.InvalidRequest("The body must be application/x-www-form-urlencoded."));
-        if (p.RepeatedParameter is { } repeated) return Error(context, OAuthError.InvalidRequest($"Parameter {repeated} is repeated."));
-
-        var (client, clientError) = await s.Clients.AuthenticateAsync(context.Request, p, ct);
-        if (clientError is not null) return Error(context, clientError);
-
-        return await s.Grants.RevokeAsync(client!, p, ct) is { } error ? Error(context, error) : TypedResults.Ok();
-    }
-
-    private static async Task<OAuthParameters?> ReadParametersAsync(HttpContext context, CancellationToken ct)
-    {
-        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
-            || !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        if (error.StatusCode != StatusCodes.Status400BadRequest)
         {
-            return null;
+            context.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Json(error, statusCode: error.StatusCode);
         }
-        return new OAuthParameters(await context.Request.ReadFormAsync(ct));
-    }
-
-    private static JsonHttpResult<OAuthError> Error(HttpContext context, OAuthError error)
-    {
-        if (error.StatusCode == StatusCodes.Status401Unauthorized)
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"gosuslugi-health\", charset=\"UTF-8\"";
-        return TypedResults.Json(error, statusCode: error.StatusCode);
-    }
-
-    /// <summary>Responses that carry tokens or credentials are never cached (RFC 6749 §5.1).</summary>
-    private static void NoStore(HttpResponse response)
-    {
-        response.Headers.CacheControl = "no-store";
-        response.Headers.Pragma = "no-cache";
+        return TypedResults.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error.Error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = error.Description,
+        }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 }

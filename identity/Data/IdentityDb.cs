@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace Gosuslugi.Health.Identity.Data;
 
@@ -19,9 +20,8 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
 
     public static void ConfigureStore(IdentityOptions options) => options.Stores.SchemaVersion = IdentitySchemaVersion;
 
-    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
-    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
-    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<OpenIddictEntityFrameworkCoreApplication<Guid>> Applications => Set<OpenIddictEntityFrameworkCoreApplication<Guid>>();
+    public DbSet<OpenIddictEntityFrameworkCoreToken<Guid>> Tokens => Set<OpenIddictEntityFrameworkCoreToken<Guid>>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     // Data Protection's key ring (PersistKeysToDbContext): cookies, antiforgery tokens and TOTP secrets of every instance.
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -127,41 +127,13 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
             consent.Property(c => c.IpAddress).HasMaxLength(64);
         });
 
-        modelBuilder.Entity<OAuthClient>(client =>
-        {
-            client.ToTable("oauth_clients");
-            client.HasKey(c => c.Id);
-            client.Property(c => c.ClientId).HasMaxLength(100);
-            client.HasIndex(c => c.ClientId).IsUnique();
-            client.Property(c => c.DisplayName).HasMaxLength(300);
-            client.Property(c => c.Type).HasConversion<string>().HasMaxLength(20);
-            client.Property(c => c.SecretHash).HasMaxLength(200);
-            client.Property(c => c.OrganizationName).HasMaxLength(300);
-        });
-
-        modelBuilder.Entity<AuthorizationCode>(code =>
-        {
-            code.ToTable("authorization_codes");
-            code.HasKey(c => c.Id);
-            code.Property(c => c.CodeHash).HasMaxLength(64);
-            code.HasIndex(c => c.CodeHash).IsUnique();
-            code.Property(c => c.ClientId).HasMaxLength(100);
-            code.Property(c => c.CodeChallenge).HasMaxLength(128);
-            code.Property(c => c.Nonce).HasMaxLength(500);
-            code.HasIndex(c => c.ExpiresAt);
-        });
-
-        modelBuilder.Entity<RefreshToken>(token =>
-        {
-            token.ToTable("refresh_tokens");
-            token.HasKey(t => t.Id);
-            token.Property(t => t.TokenHash).HasMaxLength(64);
-            token.HasIndex(t => t.TokenHash).IsUnique();
-            token.HasIndex(t => t.FamilyId);
-            token.HasIndex(t => t.UserId);
-            token.Property(t => t.ClientId).HasMaxLength(100);
-            token.HasIndex(t => t.SessionId);
-        });
+        // OpenIddict's applications (the OAuth clients), authorizations (one per sign-in on a client), scopes and tokens
+        // (codes and refresh tokens; access tokens are self-contained JWTs).
+        modelBuilder.UseOpenIddict<Guid>();
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreApplication<Guid>>().ToTable("oauth_applications");
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreAuthorization<Guid>>().ToTable("oauth_authorizations");
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreScope<Guid>>().ToTable("oauth_scopes");
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreToken<Guid>>().ToTable("oauth_tokens");
 
         modelBuilder.Entity<SigningKey>(key =>
         {

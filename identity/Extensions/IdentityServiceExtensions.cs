@@ -11,6 +11,7 @@ using Gosuslugi.Health.Identity.SignIn;
 using Gosuslugi.Health.Identity.Signatures;
 using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
@@ -94,9 +95,10 @@ public static class IdentityServiceExtensions
             });
 
         services.AddSingleton<SigningKeyStore>();
-        services.AddSingleton<TokenFactory>();
-        services.AddScoped<ClientAuthenticator>();
+        services.AddTokenServer();
+        services.AddSingleton<TokenPrincipals>();
         services.AddSingleton<VerifiedClientSecrets>();
+        services.AddScoped<ClientRegistry>();
         services.AddScoped<AuthorizationRequests>();
         services.AddScoped<TokenGrants>();
         services.AddScoped<AccountProvisioning>();
@@ -112,6 +114,7 @@ public static class IdentityServiceExtensions
         services.AddSignatures();
 
         // Registered after AddServiceDatabase, so it starts after the migrations are applied.
+        services.AddScoped<IMigrationDataStep<IdentityDb>, ImportOwnClientsStep>();
         services.AddHostedService<IdentityStartup>();
         StartAfterMigrations(services, "DataProtectionHostedService");
         services.AddHostedService<ExpiredGrantsCleanup>();

@@ -8,6 +8,7 @@ using Gosuslugi.Health.Identity.Tokens;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using Gosuslugi.Health.Contracts;
 
 namespace Gosuslugi.Health.Identity.Seeding;
@@ -23,6 +24,7 @@ namespace Gosuslugi.Health.Identity.Seeding;
 /// </summary>
 public sealed class DemoDataSeeder(
     AccountProvisioning accounts,
+    ClientRegistry clients,
     IdentityDb db,
     UserManager<HealthUser> users,
     TotpSecrets totpSecrets,
@@ -108,19 +110,19 @@ public sealed class DemoDataSeeder(
     /// <summary>A medical organization (new id) and its client-credentials client.</summary>
     public async Task<DemoMedicalOrganization> CreateMedicalOrganizationAsync(string? name = null, CancellationToken ct = default)
     {
-        var number = await db.OAuthClients.CountAsync(c => c.OrganizationId != null, ct) + 1;
+        var number = await db.Applications.CountAsync(c => c.ClientType == OpenIddictConstants.ClientTypes.Confidential, ct) + 1;
         name ??= $"ГБУЗ «Городская поликлиника № {number}»";
         var organizationId = Guid.CreateVersion7();
         var clientId = "mo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var (client, secret) = await accounts.CreateMedicalOrganizationClientAsync(clientId, organizationId, name, ct);
-        return new DemoMedicalOrganization(client.ClientId, secret) { OrganizationId = organizationId, OrganizationName = name };
+        var secret = await clients.CreateMedicalOrganizationClientAsync(clientId, organizationId, name, ct);
+        return new DemoMedicalOrganization(clientId, secret) { OrganizationId = organizationId, OrganizationName = name };
     }
 
     /// <summary>The web and mobile client; its redirect URI is <c>{Identity:Issuer}/callback</c>.</summary>
     public async Task<DemoPublicClient> EnsurePublicClientAsync(CancellationToken ct = default)
     {
         var redirectUri = options.Value.EndpointUrl("/callback");
-        await accounts.EnsurePublicClientAsync(PublicClientId, "Госуслуги · Моё здоровье", redirectUri, ct);
+        await clients.EnsurePublicClientAsync(PublicClientId, "Госуслуги · Моё здоровье", redirectUri, ct);
         return new DemoPublicClient(PublicClientId, redirectUri);
     }
 

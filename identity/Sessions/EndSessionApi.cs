@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
+using OpenIddict.Abstractions;
 
 namespace Gosuslugi.Health.Identity.Sessions;
 
@@ -25,6 +26,7 @@ public static class EndSessionApi
 
     public sealed record EndSessionServices(
         IdentityDb Db,
+        IOpenIddictApplicationManager Applications,
         SessionStore Sessions,
         OwnTokenReader Tokens,
         UserManager<HealthUser> Users,
@@ -34,12 +36,12 @@ public static class EndSessionApi
     /// <param name="Hint">The validated ID token, when one was sent.</param>
     /// <param name="Client">The application, from client_id or the hint's audience.</param>
     /// <param name="PostLogoutRedirectUri">Where to return: exactly one of the client's registered redirect URIs.</param>
-    private sealed record EndSessionRequest(JsonWebToken? Hint, OAuthClient? Client, string? PostLogoutRedirectUri, string? State)
+    private sealed record EndSessionRequest(JsonWebToken? Hint, string? ClientId, string? PostLogoutRedirectUri, string? State)
     {
         /// <summary>The parameters the confirmation form carries back.</summary>
         public IEnumerable<KeyValuePair<string, string>> FormFields()
         {
-            if (Client is not null) yield return new("client_id", Client.ClientId);
+            if (ClientId is not null) yield return new("client_id", ClientId);
             if (PostLogoutRedirectUri is not null) yield return new("post_logout_redirect_uri", PostLogoutRedirectUri);
             if (State is not null) yield return new("state", State);
         }
@@ -98,7 +100,7 @@ public static class EndSessionApi
             await context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
         }
         s.Logger.LogInformation("End-session request from client {ClientId} handled (hint: {HasHint}, browser session: {HasCookie})",
-            request.Client?.ClientId, request.Hint is not null, cookieUserId is not null);
+            request.ClientId, request.Hint is not null, cookieUserId is not null);
 
         if (request.PostLogoutRedirectUri is { } redirect)
         {
@@ -130,10 +132,10 @@ public static class EndSessionApi
             clientId ??= audiences.Count == 1 ? audiences[0] : null;
         }
 
-        OAuthClient? client = null;
+        object? client = null;
         if (clientId is not null)
         {
-            client = await s.Db.OAuthClients.AsNoTracking().SingleOrDefaultAsync(c => c.ClientId == clientId, ct);
+            client = await s.Applications.FindByClientIdAsync(clientId, ct);
             if (client is null) return (null, "Приложение, которое запросило выход, не зарегистрировано.");
         }
 
@@ -142,10 +144,10 @@ public static class EndSessionApi
         {
             // Exact match with a registered address (RFC 9700 §4.1.1): anything else would make this an open redirector.
             if (client is null) return (null, "В запросе на выход не указано приложение.");
-            if (!client.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
+            if (!await s.Applications.ValidatePostLogoutRedirectUriAsync(client, redirectUri, ct))
                 return (null, "Адрес возврата не зарегистрирован для этого приложения.");
         }
 
-        return (new EndSessionRequest(hint, client, redirectUri, p["state"]), null);
+        return (new EndSessionRequest(hint, clientId, redirectUri, p["state"]), null);
     }
 }

@@ -123,14 +123,13 @@ public sealed class SessionStore(
     /// <returns>True when this call ended it.</returns>
     public async Task<bool> EndAsync(Guid sessionId, string reason, CancellationToken ct)
     {
-        var ended = await EndInDatabaseAsync([sessionId], reason, revokeSessionlessOfUser: null, ct);
+        var ended = await EndInDatabaseAsync([sessionId], reason, ct);
         await denyList.DenySessionAsync(sessionId, ct);
         return ended.Count > 0;
     }
 
     /// <summary>
-    /// Ends every active session of a person except <paramref name="exceptSessionId"/>, and revokes their refresh
-    /// tokens, also those that belong to no session (issued before sessions existed).
+    /// Ends every active session of a person except <paramref name="exceptSessionId"/> (and so their refresh tokens).
     /// </summary>
     /// <returns>How many sessions were ended.</returns>
     public async Task<int> EndAllAsync(Guid userId, string reason, Guid? exceptSessionId, CancellationToken ct)
@@ -139,7 +138,7 @@ public sealed class SessionStore(
             .Where(s => s.UserId == userId && s.EndedAt == null && s.Id != exceptSessionId)
             .Select(s => s.Id)
             .ToListAsync(ct);
-        var ended = await EndInDatabaseAsync(ids, reason, revokeSessionlessOfUser: userId, ct);
+        var ended = await EndInDatabaseAsync(ids, reason, ct);
         // Idle sessions are ended too: their access tokens are long expired, but the deny-list entry costs nothing.
         foreach (var id in ids) await denyList.DenySessionAsync(id, ct);
         return ended.Count;
@@ -149,9 +148,9 @@ public sealed class SessionStore(
     public static Guid? SessionIdOf(ClaimsPrincipal principal) => principal.GetSessionId();
 
     private async Task<IReadOnlyList<UserSession>> EndInDatabaseAsync(
-        IReadOnlyList<Guid> sessionIds, string reason, Guid? revokeSessionlessOfUser, CancellationToken ct)
+        IReadOnlyList<Guid> sessionIds, string reason, CancellationToken ct)
     {
-        if (sessionIds.Count == 0 && revokeSessionlessOfUser is null) return [];
+        if (sessionIds.Count == 0) return [];
         var now = time.GetUtcNow();
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
@@ -171,19 +170,12 @@ public sealed class SessionStore(
                     clientId: session.ClientId);
             }
 
-            var ids = sessionIds.ToArray();
-            var revoked = await db.RefreshTokens
-                .Where(t => t.RevokedAt == null
-                            && ((t.SessionId != null && ids.Contains(t.SessionId.Value))
-                                || (revokeSessionlessOfUser != null && t.UserId == revokeSessionlessOfUser && t.SessionId == null)))
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+            // Every refresh token names its session (sid): the token endpoint refuses one whose session has ended and
+            // revokes its grant then (TokenGrants), so nothing else is revoked here.
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
 
-            if (sessions.Count > 0 || revoked > 0)
-            {
-                logger.LogInformation("Ended {Sessions} sessions ({Reason}), revoked {Tokens} refresh tokens", sessions.Count, reason, revoked);
-            }
+            if (sessions.Count > 0) logger.LogInformation("Ended {Sessions} sessions ({Reason})", sessions.Count, reason);
             return (IReadOnlyList<UserSession>)sessions;
         });
     }

@@ -81,7 +81,7 @@ public static class SessionsApi
             .Select(x => new
             {
                 Session = x,
-                ClientName = s.Db.OAuthClients.Where(c => c.ClientId == x.ClientId).Select(c => c.DisplayName).FirstOrDefault(),
+                ClientName = s.Db.Applications.Where(c => c.ClientId == x.ClientId).Select(c => c.DisplayName).FirstOrDefault(),
             })
             .ToListAsync(ct);
         return TypedResults.Ok(new SessionListView(rows.Select(r => new SessionView(

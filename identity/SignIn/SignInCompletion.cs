@@ -1,26 +1,27 @@
 using System.Security.Claims;
 using Gosuslugi.Health.Contracts.Identity;
-using Gosuslugi.Health.Identity.Api;
 using Gosuslugi.Health.Identity.Audit;
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Sessions;
 using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using OpenIddict.Server.AspNetCore;
 
 namespace Gosuslugi.Health.Identity.SignIn;
 
 /// <summary>
 /// The end of a successful sign-in: the failure count starts over, the device is remembered when asked, a session
-/// begins (its <c>sid</c> and <c>amr</c> go into the sign-in cookie, and through the session into every token), and the
-/// client gets its code.
+/// begins (its <c>sid</c> and <c>amr</c> go into the sign-in cookie, and through the session into every token), and
+/// OpenIddict sends the client its code.
 /// </summary>
 public sealed class SignInCompletion(
     AccountLockout lockout,
     RememberedDevices devices,
     SessionStore sessions,
     SignInManager<HealthUser> signIn,
-    AuthorizationRequests requests,
+    TokenPrincipals principals,
     PendingSignIns pending,
     SecurityEvents events,
     TimeProvider time,
@@ -30,7 +31,7 @@ public sealed class SignInCompletion(
     public const string NewDeviceDetail = "newDevice";
 
     /// <param name="how">What proved the second factor for the audit: totp, sms, email, passkey or remembered_device.</param>
-    public async Task<SeeOtherHttpResult> CompleteAsync(HttpContext context, AuthorizationRequest request, HealthUser user,
+    public async Task<SignInHttpResult> CompleteAsync(HttpContext context, AuthorizationRequest request, HealthUser user,
         IReadOnlyList<string> amr, string how, bool rememberDevice, CancellationToken ct)
     {
         var clientId = request.Client.ClientId;
@@ -54,15 +55,27 @@ public sealed class SignInCompletion(
         // Saves the event with the session.
         var session = await sessions.StartAsync(user, clientId, amr, ct);
 
-        var now = time.GetUtcNow();
         await signIn.SignInWithClaimsAsync(user, isPersistent: false,
             [new Claim(HealthClaims.SessionId, session.Id.ToString()), .. amr.Select(m => new Claim(HealthClaims.AuthenticationMethods, m))]);
         pending.Clear(context);
         logger.LogInformation("User {UserId} signed in for client {ClientId} ({Methods})", user.Id, clientId, string.Join(' ', amr));
 
-        var code = await requests.IssueCodeAsync(request, user.Id, session.Id, now, ct);
-        return new SeeOtherHttpResult(requests.RedirectWithCode(request, code));
+        return Authorize(request, user, session, time.GetUtcNow());
     }
+
+    /// <summary>
+    /// Hands the person to OpenIddict, which stores this principal in a single-use code and redirects to the client.
+    /// The code says only who signed in, when, how and in which session: the token endpoint reads the rest fresh.
+    /// </summary>
+    public SignInHttpResult Authorize(AuthorizationRequest request, HealthUser user, UserSession session, DateTimeOffset authTime) =>
+        TypedResults.SignIn(principals.Create(new AccessTokenRequest(
+                Subject: user.Id.ToString(),
+                Scopes: request.Scopes,
+                Roles: [],
+                AuthTime: authTime,
+                SessionId: session.Id,
+                AuthenticationMethods: session.AuthenticationMethods.Split(' ', StringSplitOptions.RemoveEmptyEntries))),
+            authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
 
     /// <summary>
     /// New: the browser proves no remembered device of this account, and no earlier sign-in of the account came from the

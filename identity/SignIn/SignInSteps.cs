@@ -18,7 +18,6 @@ public sealed record SignInServices(
     AuthorizationRequests Requests,
     UserManager<HealthUser> Users,
     IAntiforgery Antiforgery,
-    IOptions<AntiforgeryOptions> AntiforgeryOptions,
     IOptions<SignInOptions> Options,
     PendingSignIns Pending,
     AccountLockout Lockout,
@@ -44,15 +43,10 @@ public static class SignInSteps
         $"Вход временно заблокирован до {MoscowTime.Format(until, now)} после нескольких неудачных попыток подряд. " +
         "Если это были не вы — восстановите пароль: это снимет блокировку.";
 
-    private static readonly string[] PasswordStepFields = [SignInPages.UsernameField, SignInPages.PasswordField];
-
-    private static readonly string[] SecondStepFields =
-        [SignInPages.CodeField, SignInPages.CredentialField, SignInPages.ActionField, SignInPages.RememberDeviceField];
-
-    public static async Task<Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>> SubmitPasswordAsync(
+    public static async Task<Results<ContentHttpResult, SignInHttpResult>> SubmitPasswordAsync(
         HttpContext context, [AsParameters] SignInServices s, CancellationToken ct)
     {
-        var (form, request, invalid) = await ReadFormAsync(context, s, PasswordStepFields, ct);
+        var (form, request, invalid) = await ReadFormAsync(context, s, ct);
         if (invalid is not null) return invalid;
 
         var username = form[SignInPages.UsernameField].ToString().Trim();
@@ -118,10 +112,10 @@ public static class SignInSteps
         return await SecondFactorPageAsync(context, s, request, user, pending, factors, sendCode: true, ct: ct);
     }
 
-    public static async Task<Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>> SubmitSecondFactorAsync(
+    public static async Task<Results<ContentHttpResult, SignInHttpResult>> SubmitSecondFactorAsync(
         HttpContext context, [AsParameters] SignInServices s, CancellationToken ct)
     {
-        var (form, request, invalid) = await ReadFormAsync(context, s, SecondStepFields, ct);
+        var (form, request, invalid) = await ReadFormAsync(context, s, ct);
         if (invalid is not null) return invalid;
         ContentHttpResult StartOver(string error, int status = StatusCodes.Status200OK)
         {
@@ -174,7 +168,7 @@ public static class SignInSteps
     }
 
     /// <summary>Renders the second-factor page, first sending a code when the factor is SMS or e-mail and one is due.</summary>
-    private static async Task<Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>> SecondFactorPageAsync(
+    private static async Task<Results<ContentHttpResult, SignInHttpResult>> SecondFactorPageAsync(
         HttpContext context, SignInServices s, AuthorizationRequest request, HealthUser user, PendingSignIn pending,
         IReadOnlyList<SecondFactorKind> factors, bool sendCode = false, bool resend = false, string? error = null, CancellationToken ct = default)
     {
@@ -218,22 +212,17 @@ public static class SignInSteps
     }
 
     /// <summary>
-    /// The form and the authorization request in its hidden fields, validated again as if it came in the query: a
-    /// tampered request gets the same error page or error redirect as at the start.
+    /// The form, and the authorization request in its hidden fields as OpenIddict validated it again: a tampered request
+    /// gets the same error page (or error redirect, sent by OpenIddict) as at the start.
     /// </summary>
-    internal static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>? Invalid)>
-        ReadFormAsync(HttpContext context, SignInServices s, string[] stepFields, CancellationToken ct)
+    internal static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<ContentHttpResult, SignInHttpResult>? Invalid)>
+        ReadFormAsync(HttpContext context, SignInServices s, CancellationToken ct)
     {
         if (!context.Request.HasFormContentType) return (FormCollection.Empty, null, SignInPages.Error(context, "Запрос на вход повреждён."));
         var form = await context.Request.ReadFormAsync(ct);
-        var antiforgeryField = s.AntiforgeryOptions.Value.FormFieldName;
-        var oauthFields = form.Where(f => !stepFields.Contains(f.Key) && f.Key != antiforgeryField);
-
-        var validation = await s.Requests.ValidateAsync(new OAuthParameters(oauthFields), ct);
-        return validation switch
+        return await s.Requests.ReadAsync(context, ct) switch
         {
             AuthorizationValidation.ShowError show => (form, null, SignInPages.Error(context, show.RussianMessage)),
-            AuthorizationValidation.RedirectError redirect => (form, null, TypedResults.Redirect(s.Requests.RedirectWithError(redirect))),
             AuthorizationValidation.Valid valid => (form, valid.Request, null),
             _ => throw new InvalidOperationException("Unexpected validation result."),
         };

@@ -21,7 +21,6 @@ public static class SignaturesApi
     public const string ChallengeIdField = "challengeId";
     public const string SignatureField = "signature";
 
-    private static readonly string[] CertificateStepFields = [ChallengeIdField, SignatureField];
 
     /// <param name="Payload">The signed data, base64.</param>
     /// <param name="Signature">The detached CMS/PKCS#7 signature (SignedCms) with the signer's certificate, base64.</param>
@@ -80,10 +79,10 @@ public static class SignaturesApi
     /// The sign-in form's certificate step: the authorization request in hidden fields (as the password step has it),
     /// the challenge id and the signature. On success the same session, cookie and code as after a second factor.
     /// </summary>
-    private static async Task<Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>> SignInAsync(
+    private static async Task<Results<ContentHttpResult, SignInHttpResult>> SignInAsync(
         HttpContext context, [AsParameters] SignInServices s, SignatureChecks checks, CancellationToken ct)
     {
-        var (form, request, invalid) = await SignInSteps.ReadFormAsync(context, s, CertificateStepFields, ct);
+        var (form, request, invalid) = await SignInSteps.ReadFormAsync(context, s, ct);
         if (invalid is not null) return invalid;
         ContentHttpResult Again(string error, int status = StatusCodes.Status200OK) =>
             SignInPages.Login(context, request!, s.Antiforgery.GetAndStoreTokens(context), error, statusCode: status);

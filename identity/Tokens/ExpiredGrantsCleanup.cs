@@ -1,9 +1,8 @@
-using Gosuslugi.Health.Identity.Data;
-using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
 
 namespace Gosuslugi.Health.Identity.Tokens;
 
-/// <summary>Deletes authorization codes and refresh tokens that can no longer be used.</summary>
+/// <summary>Deletes codes, refresh tokens and authorizations that can no longer be used (OpenIddict's pruning, hourly).</summary>
 public sealed class ExpiredGrantsCleanup(IServiceScopeFactory scopes, TimeProvider time, ILogger<ExpiredGrantsCleanup> logger)
     : BackgroundService
 {
@@ -20,11 +19,10 @@ public sealed class ExpiredGrantsCleanup(IServiceScopeFactory scopes, TimeProvid
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
                 var before = time.GetUtcNow() - KeepFor;
-                var codes = await db.AuthorizationCodes.Where(c => c.ExpiresAt < before).ExecuteDeleteAsync(stoppingToken);
-                var tokens = await db.RefreshTokens.Where(t => t.FamilyExpiresAt < before).ExecuteDeleteAsync(stoppingToken);
-                if (codes + tokens > 0) logger.LogInformation("Deleted {Codes} expired authorization codes and {Tokens} refresh tokens", codes, tokens);
+                var tokens = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(before, stoppingToken);
+                var authorizations = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(before, stoppingToken);
+                if (tokens + authorizations > 0) logger.LogInformation("Deleted {Tokens} expired tokens and {Authorizations} authorizations", tokens, authorizations);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -7,12 +7,12 @@ using Gosuslugi.Health.Identity.Delegations;
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Auth;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
 
 namespace Gosuslugi.Health.Identity.Tokens;
 
@@ -24,6 +24,8 @@ namespace Gosuslugi.Health.Identity.Tokens;
 /// token, so acting for someone always goes back through this check.
 /// </summary>
 /// <remarks>
+/// OpenIddict has authenticated the client and validated the actor token (signature, issuer, lifetime, type, that it was
+/// issued to this client); the subject token is no token but a delegation id, checked here.
 /// Errors follow RFC 8693 §2.2.2: a malformed request or an unacceptable actor token is <c>invalid_request</c>; the
 /// delegation is the grant here, so an unknown, foreign, revoked or expired one is RFC 6749's <c>invalid_grant</c>
 /// (one answer for all of them, so that nobody learns which delegation ids exist).
@@ -31,46 +33,36 @@ namespace Gosuslugi.Health.Identity.Tokens;
 public sealed class TokenExchangeGrant(
     IdentityDb db,
     UserManager<HealthUser> users,
-    SigningKeyStore keys,
-    TokenFactory tokens,
+    TokenPrincipals principals,
     AccountClaims accountClaims,
     TokenDenyList denyList,
     SecurityEvents events,
     IOptions<TokenServiceOptions> tokenOptions,
     IOptions<DelegationOptions> delegationOptions,
-    IOptionsMonitor<JwtBearerOptions> bearerOptions,
     TimeProvider time,
     ILogger<TokenExchangeGrant> logger)
 {
-    public const string GrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
+    public const string GrantType = OpenIddictConstants.GrantTypes.TokenExchange;
     public const string DelegationTokenType = "urn:gosuslugi:health:token-type:delegation";
-    public const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
+    public const string AccessTokenType = OpenIddictConstants.TokenTypeIdentifiers.AccessToken;
 
-    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
-
-    public async Task<GrantResult> ExchangeAsync(OAuthClient client, OAuthParameters p, CancellationToken ct)
+    public async Task<GrantResult> ExchangeAsync(HttpContext context, OpenIddictRequest p, CancellationToken ct)
     {
-        if (!client.AllowsGrant(GrantType)) return OAuthError.UnauthorizedClient("The client may not use the token exchange grant.");
-        if (p["subject_token"] is not { } subjectToken) return OAuthError.InvalidRequest("subject_token is required.");
-        if (p["subject_token_type"] is not { } subjectTokenType) return OAuthError.InvalidRequest("subject_token_type is required.");
-        if (subjectTokenType != DelegationTokenType)
-            return OAuthError.InvalidRequest($"subject_token_type must be {DelegationTokenType} (the delegation id).");
-        if (p["actor_token"] is not { } actorToken) return OAuthError.InvalidRequest("actor_token is required: the acting person's access token.");
-        if (p["actor_token_type"] != AccessTokenType) return OAuthError.InvalidRequest($"actor_token_type must be {AccessTokenType}.");
-        if (p["requested_token_type"] is { } requestedType && requestedType != AccessTokenType)
-            return OAuthError.InvalidRequest($"Only {AccessTokenType} can be issued.");
-        if (p["resource"] is not null) return InvalidTarget("No resource can be named: the token is for the health API.");
-        if (p["audience"] is { } audience && audience != tokenOptions.Value.Audience)
+        var clientId = p.ClientId!;
+        if (p.ActorToken is null) return OAuthError.InvalidRequest("actor_token is required: the acting person's access token.");
+        if (p.Resources is { Length: > 0 }) return InvalidTarget("No resource can be named: the token is for the health API.");
+        if (p.Audiences is { Length: > 0 } audiences && audiences.Any(a => a != tokenOptions.Value.Audience))
             return InvalidTarget($"The only audience is {tokenOptions.Value.Audience}.");
-        var requestedScopes = Scopes.Parse(p["scope"]);
-        if (requestedScopes is null) return OAuthError.InvalidScope("The scope parameter is malformed.");
+        IReadOnlyList<string> requestedScopes = [.. p.GetScopes()];
 
-        var (actorClaims, actorProblem) = await ValidateActorTokenAsync(actorToken, client, ct);
-        if (actorClaims is null) return await RefusedAsync(actorProblem!, "actor_token_rejected", subjectId: null, actorId: null, client, ct);
+        var authentication = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var actorToken = authentication.Properties?.GetParameter<ClaimsPrincipal>(OpenIddictServerAspNetCoreConstants.Properties.ActorTokenPrincipal);
+        var (actorClaims, actorProblem) = await CheckActorTokenAsync(actorToken, ct);
+        if (actorClaims is null) return await RefusedAsync(actorProblem!, "actor_token_rejected", subjectId: null, actorId: null, clientId, ct);
         var actorId = actorClaims.GetSubjectId();
 
         var now = time.GetUtcNow();
-        var delegation = Guid.TryParse(subjectToken, out var delegationId)
+        var delegation = Guid.TryParse(p.SubjectToken, out var delegationId)
             ? await db.Delegations.AsNoTracking().SingleOrDefaultAsync(d => d.Id == delegationId, ct)
             : null;
         // Whose authority was asked for, when the delegation exists: they see the attempt in their security events.
@@ -78,32 +70,32 @@ public sealed class TokenExchangeGrant(
 
         var actor = await users.FindByIdAsync(actorId.ToString());
         if (actor is null || actor.IsManagedByGuardian || await users.IsLockedOutAsync(actor))
-            return await RefusedAsync(OAuthError.InvalidGrant("The acting account cannot act."), "actor_unavailable", subjectId, actorId, client, ct);
+            return await RefusedAsync(OAuthError.InvalidGrant("The acting account cannot act."), "actor_unavailable", subjectId, actorId, clientId, ct);
         if (actor.Level != AccountLevel.Confirmed)
         {
             return await RefusedAsync(OAuthError.InvalidGrant("Only a confirmed account can act for someone else."),
-                "actor_not_confirmed", subjectId, actorId, client, ct);
+                "actor_not_confirmed", subjectId, actorId, clientId, ct);
         }
 
         if (delegation is null || delegation.ActorId != actorId)
         {
             return await RefusedAsync(OAuthError.InvalidGrant("The delegation does not exist or is not the actor's."),
-                delegation is null ? "unknown_delegation" : "foreign_delegation", subjectId, actorId, client, ct);
+                delegation is null ? "unknown_delegation" : "foreign_delegation", subjectId, actorId, clientId, ct);
         }
         if (delegation.RevokedAt is not null)
-            return await RefusedAsync(OAuthError.InvalidGrant("The delegation has been revoked."), "delegation_revoked", subjectId, actorId, client, ct);
+            return await RefusedAsync(OAuthError.InvalidGrant("The delegation has been revoked."), "delegation_revoked", subjectId, actorId, clientId, ct);
         if (!delegation.IsActiveAt(now))
-            return await RefusedAsync(OAuthError.InvalidGrant("The delegation is not in force now."), "delegation_not_in_force", subjectId, actorId, client, ct);
+            return await RefusedAsync(OAuthError.InvalidGrant("The delegation is not in force now."), "delegation_not_in_force", subjectId, actorId, clientId, ct);
 
         var principal = await users.FindByIdAsync(delegation.PrincipalId.ToString());
         if (principal is null)
-            return await RefusedAsync(OAuthError.InvalidGrant("The represented person's account no longer exists."), "principal_unavailable", subjectId, actorId, client, ct);
+            return await RefusedAsync(OAuthError.InvalidGrant("The represented person's account no longer exists."), "principal_unavailable", subjectId, actorId, clientId, ct);
         // Consent withdrawn and not given again: the person's data is processed for nobody, representatives included.
         // A child's account has no consent row of its own: the guardian consents by linking.
         if (await accountClaims.LatestConsentAsync(principal.Id, ct) is { WithdrawnAt: not null })
         {
             return await RefusedAsync(OAuthError.InvalidGrant("The represented person has withdrawn consent to the processing of personal data."),
-                "principal_consent_withdrawn", subjectId, actorId, client, ct);
+                "principal_consent_withdrawn", subjectId, actorId, clientId, ct);
         }
 
         var granted = DelegationScopes.TokenScopes(delegation.Scope);
@@ -111,24 +103,35 @@ public sealed class TokenExchangeGrant(
         if (scopes.Any(s => !granted.Contains(s, StringComparer.Ordinal)))
         {
             return await RefusedAsync(OAuthError.InvalidScope($"The delegation grants only: {Scopes.Join(granted)}."),
-                "scope_exceeds_delegation", subjectId, actorId, client, ct);
+                "scope_exceeds_delegation", subjectId, actorId, clientId, ct);
         }
 
         var lifetime = Lifetime(delegation, now);
         if (lifetime <= TimeSpan.Zero)
-            return await RefusedAsync(OAuthError.InvalidGrant("The delegation is about to end."), "delegation_not_in_force", subjectId, actorId, client, ct);
+            return await RefusedAsync(OAuthError.InvalidGrant("The delegation is about to end."), "delegation_not_in_force", subjectId, actorId, clientId, ct);
 
-        var accessToken = await SignAsync(principal.Id, actorId, delegation.Id, actorClaims.GetSessionId(), client.ClientId, scopes, lifetime, ct);
         await events.PublishAsync(SecurityEventKinds.TokenExchanged, principal.Id, SecurityEvents.Success, new Dictionary<string, string>
         {
             ["delegation_id"] = delegation.Id.ToString(),
             ["scope"] = Scopes.Join(scopes),
             ["expires_in"] = ((int)lifetime.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, actorId, client.ClientId, ct);
+        }, actorId, clientId, ct);
         logger.LogInformation("Actor {ActorId} exchanged a token to act for {PrincipalId} under delegation {DelegationId} for {Seconds} s",
             actorId, principal.Id, delegation.Id, (int)lifetime.TotalSeconds);
 
-        return new TokenResponse(accessToken, (int)lifetime.TotalSeconds, Scopes.Join(scopes)) { IssuedTokenType = AccessTokenType };
+        // No refresh token: acting for someone always goes back through these checks.
+        return principals.Create(new AccessTokenRequest(
+            Subject: principal.Id.ToString(),
+            Scopes: scopes,
+            Roles: [HealthRoles.Patient],
+            // The actor's session: ending it (or signing out) stops the tokens they took for others too.
+            SessionId: actorClaims.GetSessionId(),
+            // The actor's level and the principal's consent were checked just now.
+            AccountLevel: HealthClaims.AccountLevels.Confirmed,
+            PersonalDataConsent: true,
+            ActorId: actorId,
+            DelegationId: delegation.Id,
+            Lifetime: lifetime));
     }
 
     /// <summary>min(configured lifetime, time left on the delegation, 24 h), in whole seconds.</summary>
@@ -141,31 +144,16 @@ public sealed class TokenExchangeGrant(
     }
 
     /// <summary>
-    /// The actor token passes the same checks as at every service (signature with identity's keys, issuer, audience,
-    /// lifetime, <c>typ</c>, algorithm, deny-list), and must be a person's own token from the calling client.
+    /// The actor token OpenIddict validated must be a person's own token, not itself acting for someone, and not on the
+    /// deny-list (signed out, session ended).
     /// </summary>
-    private async Task<(ClaimsPrincipal? Claims, OAuthError? Error)> ValidateActorTokenAsync(string token, OAuthClient client, CancellationToken ct)
+    private async Task<(ClaimsPrincipal? Claims, OAuthError? Error)> CheckActorTokenAsync(ClaimsPrincipal? claims, CancellationToken ct)
     {
-        var keySet = await keys.GetKeysAsync(ct);
-        var parameters = bearerOptions.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters.Clone();
-        parameters.IssuerSigningKeys = keySet.ValidationKeys;
-        parameters.ValidIssuer = tokenOptions.Value.Issuer;
-        parameters.ValidAudience = tokenOptions.Value.Audience;
-
-        var result = await Handler.ValidateTokenAsync(token, parameters);
-        if (!result.IsValid)
-        {
-            logger.LogInformation("Token exchange refused: actor token invalid ({Reason})", result.Exception?.GetType().Name);
-            return (null, OAuthError.InvalidRequest("The actor token is not a valid access token."));
-        }
-
-        var claims = new ClaimsPrincipal(result.ClaimsIdentity);
+        if (claims is null) return (null, OAuthError.InvalidRequest("The actor token is not a valid access token."));
         if (claims.IsActingForSomeoneElse())
             return (null, OAuthError.InvalidRequest("A token that already acts for someone else cannot be exchanged again."));
         if (!Guid.TryParse(claims.FindFirst(HealthClaims.Subject)?.Value, out _) || !claims.HasClaim(HealthClaims.Role, HealthRoles.Patient))
             return (null, OAuthError.InvalidRequest("The actor token must be a person's own access token."));
-        if (claims.GetClientId() != client.ClientId)
-            return (null, OAuthError.InvalidRequest("The actor token was issued to another client."));
 
         bool denied;
         try
@@ -184,30 +172,11 @@ public sealed class TokenExchangeGrant(
         return denied ? (null, OAuthError.InvalidRequest("The actor token has been revoked.")) : (claims, null);
     }
 
-    private async Task<string> SignAsync(Guid principalId, Guid actorId, Guid delegationId, Guid? sessionId, string clientId,
-        IReadOnlyList<string> scopes, TimeSpan lifetime, CancellationToken ct)
-    {
-        var issued = await tokens.CreateAccessTokenAsync(new AccessTokenRequest(
-            Subject: principalId.ToString(),
-            ClientId: clientId,
-            Scopes: scopes,
-            Roles: [HealthRoles.Patient],
-            // The actor's session: ending it (or signing out) stops the tokens they took for others too.
-            SessionId: sessionId,
-            // The actor's level and the principal's consent were checked just now.
-            AccountLevel: HealthClaims.AccountLevels.Confirmed,
-            PersonalDataConsent: true,
-            ActorId: actorId,
-            DelegationId: delegationId,
-            Lifetime: lifetime), ct);
-        return issued.Token;
-    }
-
-    private async Task<GrantResult> RefusedAsync(OAuthError error, string reason, Guid? subjectId, Guid? actorId, OAuthClient client,
+    private async Task<GrantResult> RefusedAsync(OAuthError error, string reason, Guid? subjectId, Guid? actorId, string clientId,
         CancellationToken ct)
     {
         await events.PublishAsync(SecurityEventKinds.TokenExchangeRefused, subjectId, SecurityEvents.Failure,
-            new Dictionary<string, string> { ["reason"] = reason, ["error"] = error.Error }, actorId, client.ClientId, ct);
+            new Dictionary<string, string> { ["reason"] = reason, ["error"] = error.Error }, actorId, clientId, ct);
         logger.LogInformation("Token exchange refused for actor {ActorId}, subject {SubjectId}: {Reason}", actorId, subjectId, reason);
         return error;
     }

@@ -6,9 +6,9 @@ namespace Gosuslugi.Health.Identity.Tokens;
 
 /// <summary>
 /// A client secret that passed PBKDF2 is remembered for a few minutes, so that a medical organization's system asking
-/// for tokens all day pays the hash once per window instead of on every request. An entry is keyed by the client, its
-/// stored hash (a new secret or a deleted client changes it, so no stale entry answers) and a SHA-256 of the presented
-/// secret. Only successes are kept: a guess still pays the full hash every time.
+/// for tokens all day pays the hash once per window instead of on every request. Only successes are kept: a guess still
+/// pays the full hash every time. An entry is keyed by the stored hash (a new secret or a deleted client changes it, so no stale entry answers) and a
+/// SHA-256 of the presented secret.
 /// </summary>
 public sealed class VerifiedClientSecrets(TimeProvider time)
 {
@@ -17,11 +17,10 @@ public sealed class VerifiedClientSecrets(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
 
-    /// <summary>Whether <paramref name="secret"/> is the secret behind <paramref name="storedHash"/> (null: no such client).</summary>
-    public bool Verify(string clientId, string secret, string? storedHash)
+    /// <summary>Whether <paramref name="secret"/> is the secret behind <paramref name="storedHash"/>.</summary>
+    public bool Verify(string secret, string storedHash)
     {
-        if (storedHash is null) return SecretHasher.VerifyClientSecret(secret, null); // same time as a known client, then false
-        var key = Key(clientId, storedHash, secret);
+        var key = Key(storedHash, secret);
         var now = time.GetUtcNow();
         if (_verified.TryGetValue(key, out var until) && until > now) return true;
         if (!SecretHasher.VerifyClientSecret(secret, storedHash)) return false;
@@ -38,6 +37,6 @@ public sealed class VerifiedClientSecrets(TimeProvider time)
         }
     }
 
-    private static string Key(string clientId, string storedHash, string secret) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes($"{clientId}\n{storedHash}\n{secret}")));
+    private static string Key(string storedHash, string secret) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes($"{storedHash}\n{secret}")));
 }

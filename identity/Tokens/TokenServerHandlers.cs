@@ -1,0 +1,160 @@
+using Gosuslugi.Health.Identity.Sessions;
+using Gosuslugi.Health.ServiceDefaults.Auth;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+using static OpenIddict.Server.OpenIddictServerHandlers;
+
+namespace Gosuslugi.Health.Identity.Tokens;
+
+/// <summary>
+/// An access token is a self-contained JWT that the gateway and services validate without asking identity, so a row for
+/// each one would only cost a write per token (the client-credentials hot path): it is revoked through the deny-list
+/// by its <c>jti</c> instead (<see cref="RevocationOfWholeGrants"/>). Codes and refresh tokens keep their rows:
+/// single use, rotation and reuse detection live there.
+/// </summary>
+public sealed class AccessTokensWithoutEntries : IOpenIddictServerHandler<GenerateTokenContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
+        .UseSingletonHandler<AccessTokensWithoutEntries>()
+        .SetOrder(Protection.CreateTokenEntry.Descriptor.Order - 1)
+        .SetType(OpenIddictServerHandlerType.Custom)
+        .Build();
+
+    public ValueTask HandleAsync(GenerateTokenContext context)
+    {
+        if (context.TokenType == TokenTypeIdentifiers.AccessToken) context.CreateTokenEntry = false;
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A refresh token presented again after its single use was stolen or leaked: OpenIddict revokes every token of its
+/// grant (ValidateTokenEntry, right after this), and the sign-in session it belongs to ends here, so that the session's
+/// access tokens stop at once too (the deny-list names the session), not in minutes.
+/// </summary>
+public sealed class RefreshTokenReuse(IOpenIddictTokenManager tokens, SessionStore sessions, ILogger<RefreshTokenReuse> logger)
+    : IOpenIddictServerHandler<ValidateTokenContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
+        .AddFilter<OpenIddictServerHandlerFilters.RequireTokenStorageEnabled>()
+        .AddFilter<OpenIddictServerHandlerFilters.RequireTokenIdResolved>()
+        .UseScopedHandler<RefreshTokenReuse>()
+        .SetOrder(Protection.ValidateTokenEntry.Descriptor.Order - 1)
+        .SetType(OpenIddictServerHandlerType.Custom)
+        .Build();
+
+    public async ValueTask HandleAsync(ValidateTokenContext context)
+    {
+        if (context.Principal is not { } principal || !principal.HasTokenType(TokenTypeIdentifiers.RefreshToken)) return;
+        if (await tokens.FindByIdAsync(context.TokenId!, context.CancellationToken) is not { } token
+            || !await tokens.HasStatusAsync(token, Statuses.Redeemed, context.CancellationToken))
+        {
+            return;
+        }
+        logger.LogWarning("Refresh token {TokenId} of authorization {AuthorizationId} was reused; its grant is revoked and its session ended",
+            context.TokenId, context.AuthorizationId);
+        if (Guid.TryParse(principal.GetClaim(HealthClaims.SessionId), out var sessionId))
+            await sessions.EndAsync(sessionId, SessionEndReasons.RefreshTokenReused, context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// RFC 7009 as this service means it: revoking a refresh token ends the whole grant on that client (every refresh token
+/// of the sign-in), and an access token goes on the deny-list until it expires, so the gateway and every service refuse
+/// it at once. An unknown or foreign token gets 200 like a revoked one (§2.2): the answer tells nothing.
+/// </summary>
+public sealed class RevocationOfWholeGrants(
+    IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations,
+    TokenDenyList denyList,
+    ILogger<RevocationOfWholeGrants> logger) : IOpenIddictServerHandler<HandleRevocationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
+        .UseScopedHandler<RevocationOfWholeGrants>()
+        .SetOrder(Revocation.RevokeToken.Descriptor.Order)
+        .SetType(OpenIddictServerHandlerType.Custom)
+        .Build();
+
+    public async ValueTask HandleAsync(HandleRevocationRequestContext context)
+    {
+        var principal = context.GenericTokenPrincipal;
+        var ct = context.CancellationToken;
+        if (principal.HasTokenType(TokenTypeIdentifiers.AccessToken))
+        {
+            if (principal.GetClaim(Claims.JwtId) is { Length: > 0 } jti && principal.GetExpirationDate() is { } expires)
+            {
+                await denyList.DenyTokenAsync(jti, expires, ct);
+                logger.LogInformation("Client {ClientId} revoked access token {TokenId}", context.Request.ClientId, jti);
+            }
+            return;
+        }
+
+        if (principal.GetAuthorizationId() is { } authorizationId && await authorizations.FindByIdAsync(authorizationId, ct) is { } authorization)
+        {
+            await authorizations.TryRevokeAsync(authorization, ct);
+            var count = await tokens.RevokeByAuthorizationIdAsync(authorizationId, ct);
+            logger.LogInformation("Client {ClientId} revoked authorization {AuthorizationId} ({Count} tokens)", context.Request.ClientId, authorizationId, count);
+        }
+        else if (principal.GetTokenId() is { } tokenId && await tokens.FindByIdAsync(tokenId, ct) is { } token)
+        {
+            await tokens.TryRevokeAsync(token, ct);
+        }
+    }
+}
+
+/// <summary>The discovery document also names identity's own userinfo and end-session endpoints, and what a token can say.</summary>
+public sealed class DiscoveryMetadata(IOptions<TokenServiceOptions> options) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
+        .UseSingletonHandler<DiscoveryMetadata>()
+        .SetOrder(Discovery.AttachEndpoints.Descriptor.Order + 1)
+        .SetType(OpenIddictServerHandlerType.Custom)
+        .Build();
+
+    private static readonly System.Collections.Immutable.ImmutableArray<string?> ClaimsSupported =
+    [
+        "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "name", "family_name", "given_name",
+        "middle_name", "birthdate", "preferred_username", "role", "snils", "org_id", "org_name",
+        "sid", "amr", "acc_level", "pd_consent", "act", "del",
+    ];
+
+    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
+    {
+        var o = options.Value;
+        context.UserInfoEndpoint = new Uri(o.EndpointUrl("/connect/userinfo"));
+        context.EndSessionEndpoint = new Uri(o.EndpointUrl(EndSessionApi.Path));
+        context.Metadata["claims_supported"] = new OpenIddictParameter(ClaimsSupported);
+        context.Metadata["ui_locales_supported"] = new OpenIddictParameter(System.Collections.Immutable.ImmutableArray.Create<string?>("ru-RU"));
+        context.Metadata["request_parameter_supported"] = false;
+        context.Metadata["request_uri_parameter_supported"] = false;
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A token exchange names the delegation by its id (<see cref="TokenExchangeGrant.DelegationTokenType"/>), which is no
+/// token OpenIddict could validate: <see cref="TokenExchangeGrant"/> checks it against the database. The actor token
+/// is still validated by OpenIddict.
+/// </summary>
+public sealed class DelegationSubjectTokens : IOpenIddictServerHandler<ProcessAuthenticationContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
+        .UseSingletonHandler<DelegationSubjectTokens>()
+        .SetOrder(EvaluateValidatedTokens.Descriptor.Order + 1)
+        .SetType(OpenIddictServerHandlerType.Custom)
+        .Build();
+
+    public ValueTask HandleAsync(ProcessAuthenticationContext context)
+    {
+        if (context.EndpointType == OpenIddictServerEndpointType.Token && context.Request.IsTokenExchangeGrantType()
+            && context.Request.SubjectTokenType == TokenExchangeGrant.DelegationTokenType)
+        {
+            context.ValidateSubjectToken = false;
+            context.RejectSubjectToken = false;
+        }
+        return ValueTask.CompletedTask;
+    }
+}
