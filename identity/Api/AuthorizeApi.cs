@@ -38,25 +38,24 @@ public static class AuthorizeApi
         AccountLockout Lockout,
         SignInCompletion Completion);
 
-    private static async Task<Results<ContentHttpResult, SignInHttpResult, ForbidHttpResult>> AuthorizeAsync(
+    private static async Task<Results<ContentHttpResult, SignInHttpResult, ForbidHttpResult, RedirectHttpResult>> AuthorizeAsync(
         HttpContext context, [AsParameters] AuthorizeServices s, CancellationToken ct)
     {
         var validation = await s.Requests.ReadAsync(context, ct);
         if (validation is AuthorizationValidation.ShowError show) return SignInPages.Error(context, show.RussianMessage);
+        if (validation is AuthorizationValidation.RedirectError redirect) return TypedResults.Redirect(redirect.Location);
         var request = ((AuthorizationValidation.Valid)validation).Request;
+        // OAuth lets a request leave the scope out; this service asks for one, so a client always says what it wants.
+        if (request.Scopes.Count == 0) return Refuse(Errors.InvalidScope, "scope is required.");
+        // RFC 7636 §4.2: 43 to 128 characters; OpenIddict checks only that a challenge is there.
+        if (request.Parameters.CodeChallenge is not { Length: >= 43 and <= 128 } challenge || !challenge.All(IsUnreserved))
+            return Refuse(Errors.InvalidRequest, "code_challenge is malformed.");
 
         var prompts = request.Parameters.GetPromptValues();
         var (user, session, authTime) = prompts.Contains(PromptValues.Login) ? default : await CurrentSessionAsync(context, s, ct);
         if (user is null || session is null)
         {
-            if (prompts.Contains(PromptValues.None))
-            {
-                return TypedResults.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
-                {
-                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.LoginRequired,
-                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The user is not signed in.",
-                }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
-            }
+            if (prompts.Contains(PromptValues.None)) return Refuse(Errors.LoginRequired, "The user is not signed in.");
             return SignInPages.Login(context, request, s.Antiforgery.GetAndStoreTokens(context));
         }
 
@@ -64,6 +63,16 @@ public static class AuthorizeApi
         await s.Sessions.TouchAsync(session.Id, ct);
         return s.Completion.Authorize(request, user, session, authTime);
     }
+
+    private static bool IsUnreserved(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~';
+
+    /// <summary>An error OpenIddict sends back to the client's (verified) redirect URI.</summary>
+    private static ForbidHttpResult Refuse(string error, string description) =>
+        TypedResults.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
     private static async Task<(HealthUser? User, UserSession? Session, DateTimeOffset AuthTime)> CurrentSessionAsync(
         HttpContext context, AuthorizeServices s, CancellationToken ct)

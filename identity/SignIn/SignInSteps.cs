@@ -43,7 +43,7 @@ public static class SignInSteps
         $"Вход временно заблокирован до {MoscowTime.Format(until, now)} после нескольких неудачных попыток подряд. " +
         "Если это были не вы — восстановите пароль: это снимет блокировку.";
 
-    public static async Task<Results<ContentHttpResult, SignInHttpResult>> SubmitPasswordAsync(
+    public static async Task<Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>> SubmitPasswordAsync(
         HttpContext context, [AsParameters] SignInServices s, CancellationToken ct)
     {
         var (form, request, invalid) = await ReadFormAsync(context, s, ct);
@@ -112,7 +112,7 @@ public static class SignInSteps
         return await SecondFactorPageAsync(context, s, request, user, pending, factors, sendCode: true, ct: ct);
     }
 
-    public static async Task<Results<ContentHttpResult, SignInHttpResult>> SubmitSecondFactorAsync(
+    public static async Task<Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>> SubmitSecondFactorAsync(
         HttpContext context, [AsParameters] SignInServices s, CancellationToken ct)
     {
         var (form, request, invalid) = await ReadFormAsync(context, s, ct);
@@ -168,7 +168,7 @@ public static class SignInSteps
     }
 
     /// <summary>Renders the second-factor page, first sending a code when the factor is SMS or e-mail and one is due.</summary>
-    private static async Task<Results<ContentHttpResult, SignInHttpResult>> SecondFactorPageAsync(
+    private static async Task<Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>> SecondFactorPageAsync(
         HttpContext context, SignInServices s, AuthorizationRequest request, HealthUser user, PendingSignIn pending,
         IReadOnlyList<SecondFactorKind> factors, bool sendCode = false, bool resend = false, string? error = null, CancellationToken ct = default)
     {
@@ -215,7 +215,7 @@ public static class SignInSteps
     /// The form, and the authorization request in its hidden fields as OpenIddict validated it again: a tampered request
     /// gets the same error page (or error redirect, sent by OpenIddict) as at the start.
     /// </summary>
-    internal static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<ContentHttpResult, SignInHttpResult>? Invalid)>
+    internal static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>? Invalid)>
         ReadFormAsync(HttpContext context, SignInServices s, CancellationToken ct)
     {
         if (!context.Request.HasFormContentType) return (FormCollection.Empty, null, SignInPages.Error(context, "Запрос на вход повреждён."));
@@ -223,6 +223,7 @@ public static class SignInSteps
         return await s.Requests.ReadAsync(context, ct) switch
         {
             AuthorizationValidation.ShowError show => (form, null, SignInPages.Error(context, show.RussianMessage)),
+            AuthorizationValidation.RedirectError redirect => (form, null, TypedResults.Redirect(redirect.Location)),
             AuthorizationValidation.Valid valid => (form, valid.Request, null),
             _ => throw new InvalidOperationException("Unexpected validation result."),
         };

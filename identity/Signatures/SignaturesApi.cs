@@ -79,7 +79,7 @@ public static class SignaturesApi
     /// The sign-in form's certificate step: the authorization request in hidden fields (as the password step has it),
     /// the challenge id and the signature. On success the same session, cookie and code as after a second factor.
     /// </summary>
-    private static async Task<Results<ContentHttpResult, SignInHttpResult>> SignInAsync(
+    private static async Task<Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>> SignInAsync(
         HttpContext context, [AsParameters] SignInServices s, SignatureChecks checks, CancellationToken ct)
     {
         var (form, request, invalid) = await SignInSteps.ReadFormAsync(context, s, ct);

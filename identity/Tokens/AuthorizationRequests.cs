@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
 namespace Gosuslugi.Health.Identity.Tokens;
@@ -40,20 +42,48 @@ public abstract record AuthorizationValidation
     /// OpenIddict sends there itself.
     /// </summary>
     public sealed record ShowError(string RussianMessage) : AuthorizationValidation;
+
+    /// <summary>
+    /// An error OpenIddict found before it had checked the redirect URI (a malformed parameter), in a request whose client
+    /// and redirect URI turn out to be registered: it goes back to the client (RFC 6749 §4.1.2.1).
+    /// </summary>
+    public sealed record RedirectError(string Location) : AuthorizationValidation;
 }
 
-public sealed class AuthorizationRequests(ClientRegistry clients)
+public sealed class AuthorizationRequests(ClientRegistry clients, IOpenIddictApplicationManager applications, IOptions<TokenServiceOptions> options)
 {
     public async Task<AuthorizationValidation> ReadAsync(HttpContext context, CancellationToken ct)
     {
         if (context.GetOpenIddictServerResponse() is { Error: { Length: > 0 } } error)
-            return new AuthorizationValidation.ShowError(RussianMessage(error.ErrorDescription));
+        {
+            return await RedirectableAsync(context.GetOpenIddictServerRequest(), error, ct) is { } location
+                ? new AuthorizationValidation.RedirectError(location)
+                : new AuthorizationValidation.ShowError(RussianMessage(error.ErrorDescription));
+        }
         if (context.GetOpenIddictServerRequest() is not { ClientId: { } clientId } request
             || await clients.FindAsync(clientId, ct) is not { } client)
         {
             return new AuthorizationValidation.ShowError("Запрос на вход повреждён.");
         }
         return new AuthorizationValidation.Valid(new AuthorizationRequest(new AuthorizationClient(client.ClientId, client.DisplayName), request));
+    }
+
+    private async Task<string?> RedirectableAsync(OpenIddictRequest? request, OpenIddictResponse error, CancellationToken ct)
+    {
+        if (request is not { ClientId: { } clientId, RedirectUri: { } redirectUri }
+            || await applications.FindByClientIdAsync(clientId, ct) is not { } application
+            || !await applications.ValidateRedirectUriAsync(application, redirectUri, ct))
+        {
+            return null;
+        }
+        // The issuer too, so the client knows which server answered (RFC 9207).
+        return QueryHelpers.AddQueryString(redirectUri, new Dictionary<string, string?>
+        {
+            [OpenIddictConstants.Parameters.Error] = error.Error,
+            [OpenIddictConstants.Parameters.ErrorDescription] = error.ErrorDescription,
+            [OpenIddictConstants.Parameters.State] = request.State,
+            [OpenIddictConstants.Parameters.Iss] = options.Value.Issuer,
+        }.Where(p => p.Value is not null));
     }
 
     /// <summary>What a person reads for an error OpenIddict could not send back to the application.</summary>

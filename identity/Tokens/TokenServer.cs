@@ -68,7 +68,9 @@ public static class TokenServer
                 server.RemoveEventHandler(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor);
                 server.AddEventHandler(RevocationOfWholeGrants.Descriptor);
                 server.AddEventHandler(DiscoveryMetadata.Descriptor);
+                server.AddEventHandler(GrantedScopeInResponses.Descriptor);
                 server.AddEventHandler(DelegationSubjectTokens.Descriptor);
+                foreach (var handler in ConfiguredIssuer.Handlers) server.AddEventHandler(handler);
             });
 
         services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<TokenServiceOptions>>((server, tokens) =>

@@ -12,7 +12,7 @@ namespace Gosuslugi.Health.Identity.Tokens;
 /// <summary>
 /// An access token is a self-contained JWT that the gateway and services validate without asking identity, so a row for
 /// each one would only cost a write per token (the client-credentials hot path): it is revoked through the deny-list
-/// by its <c>jti</c> instead (<see cref="RevocationOfWholeGrants"/>). Codes and refresh tokens keep their rows:
+/// by its <c>jti</c> instead (<see cref="RevocationOfWholeGrants"/>). An ID token is never presented back as a grant. Codes and refresh tokens keep their rows:
 /// single use, rotation and reuse detection live there.
 /// </summary>
 public sealed class AccessTokensWithoutEntries : IOpenIddictServerHandler<GenerateTokenContext>
@@ -25,7 +25,7 @@ public sealed class AccessTokensWithoutEntries : IOpenIddictServerHandler<Genera
 
     public ValueTask HandleAsync(GenerateTokenContext context)
     {
-        if (context.TokenType == TokenTypeIdentifiers.AccessToken) context.CreateTokenEntry = false;
+        if (context.TokenType is TokenTypeIdentifiers.AccessToken or TokenTypeIdentifiers.IdentityToken) context.CreateTokenEntry = false;
         return ValueTask.CompletedTask;
     }
 }
@@ -102,6 +102,26 @@ public sealed class RevocationOfWholeGrants(
         {
             await tokens.TryRevokeAsync(token, ct);
         }
+    }
+}
+
+/// <summary>
+/// A token response always says the scope it granted (RFC 6749 §5.1 makes it optional when it equals the request;
+/// clients of this service read it every time, as they always could).
+/// </summary>
+public sealed class GrantedScopeInResponses : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+        .UseSingletonHandler<GrantedScopeInResponses>()
+        .SetOrder(AttachSignInParameters.Descriptor.Order + 1)
+        .SetType(OpenIddictServerHandlerType.Custom)
+        .Build();
+
+    public ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        if (context.Response.AccessToken is not null && context.Response.Scope is null && context.AccessTokenPrincipal is { } principal)
+            context.Response.Scope = string.Join(' ', principal.GetScopes());
+        return ValueTask.CompletedTask;
     }
 }
 

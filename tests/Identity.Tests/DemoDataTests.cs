@@ -1,3 +1,5 @@
+using OpenIddict.Abstractions;
+using Gosuslugi.Health.Identity.Tokens;
 using System.Text.Json;
 using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Identity.Domain;
@@ -15,25 +17,32 @@ public sealed class DemoDataTests(IdentityServiceFixture fixture) : IdentityTest
     public async Task A_public_client_from_an_earlier_version_gets_the_grants_added_since()
     {
         var clientId = "older-web-" + Guid.NewGuid().ToString("N")[..8];
-        await Fixture.WithDbAsync(async db =>
+        await Fixture.WithScopeAsync(sp => sp.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(new OpenIddictApplicationDescriptor
         {
-            db.OAuthClients.Add(new OAuthClient
+            ClientId = clientId,
+            DisplayName = "Старая версия",
+            ClientType = OpenIddictConstants.ClientTypes.Public,
+            RedirectUris = { new Uri("http://localhost/callback") },
+            Permissions =
             {
-                ClientId = clientId,
-                DisplayName = "Старая версия",
-                Type = OAuthClientType.Public,
-                AllowedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken],
-                RedirectUris = ["http://localhost/callback"],
-            });
-            return await db.SaveChangesAsync();
+                OpenIddictConstants.Permissions.Endpoints.Authorization, OpenIddictConstants.Permissions.Endpoints.Token,
+                OpenIddictConstants.Permissions.GrantTypes.AuthorizationCode, OpenIddictConstants.Permissions.GrantTypes.RefreshToken,
+            },
+        }).AsTask());
+
+        await Fixture.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<ClientRegistry>().EnsurePublicClientAsync(clientId, "Старая версия", "http://localhost/callback", default);
+            return true;
         });
 
-        await Fixture.WithScopeAsync(sp => sp.GetRequiredService<Gosuslugi.Health.Identity.Accounts.AccountProvisioning>()
-            .EnsurePublicClientAsync(clientId, "Старая версия", "http://localhost/callback"));
-
-        var client = await Fixture.WithDbAsync(db => db.OAuthClients.AsNoTracking().SingleAsync(c => c.ClientId == clientId));
-        client.AllowedGrantTypes.ShouldBe(
-            [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken, Gosuslugi.Health.Identity.Tokens.TokenExchangeGrant.GrantType], ignoreOrder: true);
+        var permissions = await Fixture.WithScopeAsync(async sp =>
+        {
+            var applications = sp.GetRequiredService<IOpenIddictApplicationManager>();
+            return await applications.GetPermissionsAsync((await applications.FindByClientIdAsync(clientId))!);
+        });
+        permissions.ShouldContain(OpenIddictConstants.Permissions.GrantTypes.TokenExchange);
+        permissions.ShouldContain(OpenIddictConstants.Permissions.Prefixes.Scope + "health.delegated.records");
     }
 
     [Fact]

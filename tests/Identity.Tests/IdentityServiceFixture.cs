@@ -1,3 +1,5 @@
+using OpenIddict.Abstractions;
+using Gosuslugi.Health.Identity.Tokens;
 using System.Text.Json;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Seeding;
@@ -40,11 +42,11 @@ public sealed class IdentityServiceFixture : IAsyncLifetime
         Factory = new IdentityFactory(Settings(ConnectionString, RabbitMq, DemoFile));
         _ = Factory.Server; // start: migrations, signing key, demo data
         var fromFile = JsonSerializer.Deserialize<DemoAccounts>(await File.ReadAllTextAsync(DemoFile))!;
-        Demo = await WithDbAsync(db => WithIdsAsync(db, fromFile));
+        Demo = await WithScopeAsync(sp => WithIdsAsync(sp.GetRequiredService<IdentityDb>(), sp.GetRequiredService<ClientRegistry>(), fromFile));
     }
 
     /// <summary>The file holds only the contract; tests also want the ids behind it.</summary>
-    private static async Task<DemoAccounts> WithIdsAsync(IdentityDb db, DemoAccounts demo)
+    private static async Task<DemoAccounts> WithIdsAsync(IdentityDb db, ClientRegistry clients, DemoAccounts demo)
     {
         async Task<DemoPatient> Patient(DemoPatient p)
         {
@@ -63,7 +65,8 @@ public sealed class IdentityServiceFixture : IAsyncLifetime
             var user = await db.Users.SingleAsync(u => u.UserName == p.Username);
             return p with { UserId = user.Id, OrganizationId = user.OrganizationId };
         }
-        var client = await db.OAuthClients.SingleAsync(c => c.ClientId == demo.MedicalOrganization.ClientId);
+        var client = await clients.FindAsync(demo.MedicalOrganization.ClientId, default)
+            ?? throw new InvalidOperationException("The demo organization's client is not registered.");
         return demo with
         {
             Patient = await Patient(demo.Patient),

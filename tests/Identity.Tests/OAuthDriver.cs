@@ -89,7 +89,7 @@ public sealed partial class OAuthDriver(HttpClient http, string clientId, string
         var requestedAt = DateTimeOffset.UtcNow;
         using var passwordAnswer = await LoginAsync(parameters, username, password);
         using var response = await PassSecondFactorAsync(passwordAnswer, username, requestedAt, secondFactor, rememberDevice);
-        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await response.Content.ReadAsStringAsync());
+        response.StatusCode.ShouldBe(HttpStatusCode.Found, await response.Content.ReadAsStringAsync());
         return CallbackQuery(response);
     }
 

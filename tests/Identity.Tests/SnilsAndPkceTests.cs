@@ -40,19 +40,6 @@ public sealed class SnilsAndPkceTests
     public void Snils_is_shown_in_its_usual_form() => Snils.Format("11223344595").ShouldBe("112-233-445 95");
 
     [Fact]
-    public void Pkce_matches_the_example_of_rfc_7636()
-    {
-        const string verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        const string challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-        Pkce.IsWellFormedVerifier(verifier).ShouldBeTrue();
-        Pkce.IsWellFormedChallenge(challenge).ShouldBeTrue();
-        Pkce.VerifierMatches(verifier, challenge).ShouldBeTrue();
-        Pkce.VerifierMatches(verifier + "x", challenge).ShouldBeFalse();
-        Pkce.IsWellFormedVerifier("short").ShouldBeFalse();
-        Pkce.IsWellFormedVerifier(new string('a', 129)).ShouldBeFalse();
-    }
-
-    [Fact]
     public void Client_secrets_are_hashed_with_a_salt_and_verified()
     {
         var hash = SecretHasher.HashClientSecret("s3cret");
@@ -64,21 +51,20 @@ public sealed class SnilsAndPkceTests
     }
 
     [Fact]
-    public void A_verified_client_secret_is_remembered_only_for_its_client_and_stored_hash_and_only_for_a_while()
+    public void A_verified_client_secret_is_remembered_only_for_its_stored_hash_and_only_for_a_while()
     {
         var clock = new Security.ManualClock();
         var secrets = new VerifiedClientSecrets(clock);
         var hash = SecretHasher.HashClientSecret("s3cret");
 
-        secrets.Verify("org-1", "wrong", hash).ShouldBeFalse();
-        secrets.Verify("org-1", "s3cret", hash).ShouldBeTrue();
-        secrets.Verify("org-1", "s3cret", hash).ShouldBeTrue(); // remembered
-        secrets.Verify("org-1", "s3cret!", hash).ShouldBeFalse();
-        secrets.Verify("org-2", "s3cret", null).ShouldBeFalse("an unknown client never matches");
+        secrets.Verify("wrong", hash).ShouldBeFalse();
+        secrets.Verify("s3cret", hash).ShouldBeTrue();
+        secrets.Verify("s3cret", hash).ShouldBeTrue(); // remembered
+        secrets.Verify("s3cret!", hash).ShouldBeFalse();
         // A new secret (new stored hash): the old one, though remembered, no longer opens anything.
-        secrets.Verify("org-1", "s3cret", SecretHasher.HashClientSecret("n3w")).ShouldBeFalse();
+        secrets.Verify("s3cret", SecretHasher.HashClientSecret("n3w")).ShouldBeFalse();
 
         clock.Advance(VerifiedClientSecrets.RememberFor + TimeSpan.FromSeconds(1));
-        secrets.Verify("org-1", "s3cret", hash).ShouldBeTrue("verified again by its hash after the window");
+        secrets.Verify("s3cret", hash).ShouldBeTrue("verified again by its hash after the window");
     }
 }

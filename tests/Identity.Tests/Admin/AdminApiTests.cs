@@ -233,7 +233,7 @@ public sealed class AdminApiTests(IdentityServiceFixture fixture) : IdentityTest
         }
         using (var login = await browser.LoginAsync(browser.AuthorizeParameters(OAuthDriver.NewVerifier()), target.Username, target.Password))
         {
-            login.StatusCode.ShouldNotBe(HttpStatusCode.SeeOther, "a locked account cannot sign in");
+            login.StatusCode.ShouldNotBe(HttpStatusCode.Found, "a locked account cannot sign in");
         }
 
         card = await JsonAsync(await AsAdminAsync(HttpMethod.Post, $"{Accounts}/{target.UserId}/unlock"));

@@ -38,7 +38,7 @@ public static class SignedInPerson
         foreach (var (name, value) in extraClaims ?? new Dictionary<string, object>()) claims[name] = value;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
-            TokenType = TokenFactory.AccessTokenType,
+            TokenType = "at+jwt",
             Issuer = IdentityServiceFixture.Issuer,
             Audience = IdentityServiceFixture.Audience,
             IssuedAt = now.UtcDateTime,

@@ -33,7 +33,7 @@ public sealed class SecondFactorTests(SignInFixture fixture) : SignInTest(fixtur
         attempt.Browser.Cookie("gosuslugi.health.session").ShouldBeNull();
         using var again = await attempt.Browser.Driver.GetAuthorizeAsync(attempt.Browser.Driver.AuthorizeParameters(OAuthDriver.NewVerifier()));
         again.StatusCode.ShouldBe(HttpStatusCode.OK, "still the sign-in page, not a code");
-        (await Fixture.WithDbAsync(db => db.AuthorizationCodes.CountAsync(c => c.UserId == person.UserId))).ShouldBe(0);
+        (await Fixture.WithDbAsync(db => db.Tokens.CountAsync(t => t.Subject == person.UserId.ToString()))).ShouldBe(0, "no code was issued");
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class SecondFactorTests(SignInFixture fixture) : SignInTest(fixtur
 
         // The right code still works, and the sign-in starts the count over.
         using var redirect = await VerifyAsync(attempt, SignInFormOf(await wrong.Content.ReadAsStringAsync()), code);
-        redirect.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        redirect.StatusCode.ShouldBe(HttpStatusCode.Found);
         (await UserAsync(person.UserId)).AccessFailedCount.ShouldBe(0);
     }
 
@@ -121,7 +121,7 @@ public sealed class SecondFactorTests(SignInFixture fixture) : SignInTest(fixtur
         var capturedCookies = attempt.Browser.Cookies.GetCookieHeader(new Uri(IdentityServiceFixture.Issuer + form.Action));
 
         using var redirect = await VerifyAsync(attempt, form, code);
-        redirect.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        redirect.StatusCode.ShouldBe(HttpStatusCode.Found);
 
         var replayer = Fixture.NewBrowser();
         var fields = new Dictionary<string, string>(form.Fields) { ["action"] = "verify", ["code"] = code };
@@ -160,7 +160,7 @@ public sealed class SecondFactorTests(SignInFixture fixture) : SignInTest(fixtur
 
         // The next step's code is new and passes.
         using var next = await VerifyAsync(replay, SignInFormOf(await refused.Content.ReadAsStringAsync()), TotpCode(person, stepsOff: 1));
-        next.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        next.StatusCode.ShouldBe(HttpStatusCode.Found);
     }
 
     [Theory]

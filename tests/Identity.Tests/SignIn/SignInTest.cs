@@ -73,7 +73,7 @@ public abstract class SignInTest
     /// <summary>The redirect back to the client with a code, redeemed for tokens.</summary>
     protected static async Task<TokenSet> RedeemAsync(Attempt attempt, HttpResponseMessage redirect)
     {
-        redirect.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await redirect.Content.ReadAsStringAsync());
+        redirect.StatusCode.ShouldBe(HttpStatusCode.Found, await redirect.Content.ReadAsStringAsync());
         var code = attempt.Browser.Driver.CallbackQuery(redirect)["code"].ShouldNotBeNull();
         using var response = await attempt.Browser.Driver.RedeemCodeAsync(code, attempt.Verifier);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());

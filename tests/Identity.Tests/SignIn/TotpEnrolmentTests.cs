@@ -58,7 +58,7 @@ public sealed class TotpEnrolmentTests(SignInFixture fixture) : SignInTest(fixtu
         }
         using (var next = await VerifyAsync(attempt, form, TotpCode(withApp, stepsOff: 1)))
         {
-            next.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+            next.StatusCode.ShouldBe(HttpStatusCode.Found);
         }
 
         using (var removed = await http.DeleteAsync(TotpPath))

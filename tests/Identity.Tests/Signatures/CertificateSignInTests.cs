@@ -42,7 +42,7 @@ public sealed class CertificateSignInTests(IdentityServiceFixture fixture) : Ide
             [SignaturesApi.SignatureField] = Convert.ToBase64String(SignatureTestSupport.Sign(Convert.FromBase64String(challenge.Payload), certificate)),
         };
         using var signedIn = await browser.Http.PostAsync(SignaturesApi.SignInPath, new FormUrlEncodedContent(fields));
-        signedIn.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await signedIn.Content.ReadAsStringAsync());
+        signedIn.StatusCode.ShouldBe(HttpStatusCode.Found, await signedIn.Content.ReadAsStringAsync());
         using var redeemed = await browser.RedeemCodeAsync(browser.CallbackQuery(signedIn)["code"]!, verifier);
         redeemed.StatusCode.ShouldBe(HttpStatusCode.OK, await redeemed.Content.ReadAsStringAsync());
         var access = (await TokenSet.ReadAsync(redeemed)).Access;
