@@ -54,11 +54,11 @@ public sealed class TokenGrants(
         var left = authTime + Options.RefreshTokenAbsoluteLifetime - time.GetUtcNow();
         if (left <= TimeSpan.Zero) return await EndGrantAsync(granted, "The sign-in is too old: sign in again.", ct);
 
-        // A refresh may narrow the scope (OpenIddict has checked it is within the grant), never widen it.
-        var scopes = request.IsRefreshTokenGrantType() && request.GetScopes() is { Length: > 0 } narrowed ? narrowed : granted.GetScopes();
         if (request.IsRefreshTokenGrantType() && session is not null) await sessions.TouchAsync(session.Id, ct);
 
-        var principal = principals.Create(await PersonAsync(user, [.. scopes], authTime, session, ct));
+        // The grant keeps its whole scope; a refresh that asks for less gets an access token narrowed to that
+        // (OpenIddict narrows it and refuses anything wider), and the next refresh may ask for all of it again.
+        var principal = principals.Create(await PersonAsync(user, [.. granted.GetScopes()], authTime, session, ct));
         // The new tokens stay in the grant's authorization: revoking it (or a reused refresh token) revokes them all.
         principal.SetAuthorizationId(granted.GetAuthorizationId());
         principal.SetRefreshTokenLifetime(left < Options.RefreshTokenLifetime ? left : Options.RefreshTokenLifetime);

@@ -37,7 +37,7 @@ public static class TokenServer
 
                 server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().AllowClientCredentialsFlow().AllowTokenExchangeFlow();
                 server.RequireProofKeyForCodeExchange();
-                server.RegisterScopes([.. Scopes.All]);
+                server.RegisterScopes([.. Scopes.All, .. ClientRegistry.PublicClientScopes.Except(Scopes.All)]);
 
                 // A refresh token is single-use: presenting a redeemed one again, however soon, revokes its whole chain
                 // (and RefreshTokenReuse ends the session).
@@ -68,9 +68,10 @@ public static class TokenServer
                 server.RemoveEventHandler(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor);
                 server.AddEventHandler(RevocationOfWholeGrants.Descriptor);
                 server.AddEventHandler(DiscoveryMetadata.Descriptor);
-                server.AddEventHandler(GrantedScopeInResponses.Descriptor);
+                server.AddEventHandler(TokenResponseParameters.Descriptor);
                 server.AddEventHandler(DelegationSubjectTokens.Descriptor);
                 foreach (var handler in ConfiguredIssuer.Handlers) server.AddEventHandler(handler);
+                foreach (var handler in WellFormedParameters.Handlers) server.AddEventHandler(handler);
             });
 
         services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<TokenServiceOptions>>((server, tokens) =>
@@ -88,6 +89,8 @@ public static class TokenServer
             server.SubjectTokenTypes.Add(TokenExchangeGrant.DelegationTokenType);
             server.ActorTokenTypes.Clear();
             server.ActorTokenTypes.Add(TokenExchangeGrant.AccessTokenType);
+            // No client registers a key set, so private_key_jwt would be advertised for nobody.
+            server.ClientAuthenticationMethods.Remove(OpenIddict.Abstractions.OpenIddictConstants.ClientAuthenticationMethods.PrivateKeyJwt);
         });
         return services;
     }

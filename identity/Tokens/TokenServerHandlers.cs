@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Identity.Sessions;
 using Gosuslugi.Health.ServiceDefaults.Auth;
+using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -107,21 +108,82 @@ public sealed class RevocationOfWholeGrants(
 
 /// <summary>
 /// A token response always says the scope it granted (RFC 6749 §5.1 makes it optional when it equals the request;
-/// clients of this service read it every time, as they always could).
+/// clients of this service read it every time, as they always could), and its expires_in is the token's lifetime
+/// (exp − iat), not that less the time the response took to make.
 /// </summary>
-public sealed class GrantedScopeInResponses : IOpenIddictServerHandler<ProcessSignInContext>
+public sealed class TokenResponseParameters : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
-        .UseSingletonHandler<GrantedScopeInResponses>()
+        .UseSingletonHandler<TokenResponseParameters>()
         .SetOrder(AttachSignInParameters.Descriptor.Order + 1)
         .SetType(OpenIddictServerHandlerType.Custom)
         .Build();
 
     public ValueTask HandleAsync(ProcessSignInContext context)
     {
-        if (context.Response.AccessToken is not null && context.Response.Scope is null && context.AccessTokenPrincipal is { } principal)
-            context.Response.Scope = string.Join(' ', principal.GetScopes());
+        // A token exchange's access token is OpenIddict's "issued token".
+        if (context.Response.AccessToken is null || (context.AccessTokenPrincipal ?? context.IssuedTokenPrincipal) is not { } principal)
+            return ValueTask.CompletedTask;
+        context.Response.Scope ??= string.Join(' ', principal.GetScopes());
+        if (principal.GetCreationDate() is { } issued && principal.GetExpirationDate() is { } expires)
+            context.Response.ExpiresIn = (long)(expires - issued).TotalSeconds;
         return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// RFC 6749 §3.1: a parameter is sent at most once. OpenIddict would read a repeated one as a list; a request that names
+/// two scopes, two redirect URIs or two codes is malformed and refused before anything else looks at it (RFC 8693's
+/// resource and audience may repeat). So is a scope with empty parts (§3.3: tokens separated by single spaces), which
+/// OpenIddict would quietly tidy.
+/// </summary>
+public static class WellFormedParameters
+{
+    private static readonly HashSet<string> MayRepeat = [Parameters.Resource, Parameters.Audience];
+
+    public static IEnumerable<OpenIddictServerHandlerDescriptor> Handlers { get; } =
+    [
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
+            .UseSingletonHandler<InTokenRequests>()
+            .SetOrder(Exchange.ValidateGrantType.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build(),
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateAuthorizationRequestContext>()
+            .UseSingletonHandler<InAuthorizationRequests>()
+            .SetOrder(Authentication.ValidateRequestParameter.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build(),
+    ];
+
+    private static string? Repeated(OpenIddictRequest request) =>
+        request.GetParameters()
+            .Where(p => !MayRepeat.Contains(p.Key) && ((ImmutableArray<string?>?)p.Value) is { Length: > 1 })
+            .Select(p => p.Key)
+            .FirstOrDefault();
+
+    private static (string Error, string Description)? Problem(OpenIddictRequest request)
+    {
+        if (Repeated(request) is { } name) return (Errors.InvalidRequest, $"Parameter {name} is repeated.");
+        if (request.Scope is { Length: > 0 } scope && Domain.Scopes.Parse(scope) is null) return (Errors.InvalidScope, "The scope parameter is malformed.");
+        return null;
+    }
+
+    private sealed class InTokenRequests : IOpenIddictServerHandler<ValidateTokenRequestContext>
+    {
+        public ValueTask HandleAsync(ValidateTokenRequestContext context)
+        {
+            if (Problem(context.Request) is var (error, description)) context.Reject(error, description);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class InAuthorizationRequests : IOpenIddictServerHandler<ValidateAuthorizationRequestContext>
+    {
+        public ValueTask HandleAsync(ValidateAuthorizationRequestContext context)
+        {
+            if (Problem(context.Request) is var (error, description)) context.Reject(error, description);
+            return ValueTask.CompletedTask;
+        }
     }
 }
 
@@ -130,7 +192,7 @@ public sealed class DiscoveryMetadata(IOptions<TokenServiceOptions> options) : I
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
         .UseSingletonHandler<DiscoveryMetadata>()
-        .SetOrder(Discovery.AttachEndpoints.Descriptor.Order + 1)
+        .SetOrder(int.MaxValue - 100_000)
         .SetType(OpenIddictServerHandlerType.Custom)
         .Build();
 
@@ -146,6 +208,8 @@ public sealed class DiscoveryMetadata(IOptions<TokenServiceOptions> options) : I
         var o = options.Value;
         context.UserInfoEndpoint = new Uri(o.EndpointUrl("/connect/userinfo"));
         context.EndSessionEndpoint = new Uri(o.EndpointUrl(EndSessionApi.Path));
+        // Public clients (browser, mobile) authenticate with nothing but their client_id.
+        context.TokenEndpointAuthenticationMethods.Add(ClientAuthenticationMethods.None);
         context.Metadata["claims_supported"] = new OpenIddictParameter(ClaimsSupported);
         context.Metadata["ui_locales_supported"] = new OpenIddictParameter(System.Collections.Immutable.ImmutableArray.Create<string?>("ru-RU"));
         context.Metadata["request_parameter_supported"] = false;

@@ -63,10 +63,11 @@ public sealed class ClientCredentialsTests(IdentityServiceFixture fixture) : Ide
     }
 
     [Fact]
-    public async Task A_confidential_client_without_a_secret_is_401_invalid_client()
+    public async Task A_confidential_client_without_a_secret_is_invalid_request()
     {
+        // OpenIddict: client_credentials needs a client_secret (or an assertion) in the request itself.
         using var response = await Token(new() { ["grant_type"] = "client_credentials", ["client_id"] = Demo.MedicalOrganization.ClientId });
-        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.Unauthorized, "invalid_client");
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_request");
     }
 
     [Fact]
@@ -79,19 +80,21 @@ public sealed class ClientCredentialsTests(IdentityServiceFixture fixture) : Ide
     }
 
     [Fact]
-    public async Task A_scope_the_client_may_not_ask_is_invalid_scope()
+    public async Task A_scope_the_client_may_not_ask_is_refused()
     {
         var organization = Demo.MedicalOrganization;
         using var response = await Token(new() { ["grant_type"] = "client_credentials", ["scope"] = "health" },
             OAuthDriver.Basic(organization.ClientId, organization.ClientSecret));
-        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_scope");
+        // OpenIddict answers a scope the client has no permission for with invalid_request.
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_request");
     }
 
     [Fact]
     public async Task The_public_client_cannot_use_client_credentials()
     {
         using var response = await Token(new() { ["grant_type"] = "client_credentials", ["client_id"] = Demo.PublicClient.ClientId });
-        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "unauthorized_client");
+        // OpenIddict: a public client has no secret, and client_credentials needs one.
+        await response.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_request");
     }
 
     [Fact]

@@ -67,7 +67,8 @@ public sealed class RefreshTokenTests(IdentityServiceFixture fixture) : Identity
         var tokens = await browser.SignInAndRedeemAsync(patient.Username, patient.Password, "openid offline_access health");
 
         using var wider = await browser.RefreshAsync(tokens.RefreshToken!, "openid offline_access health profile");
-        await wider.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_scope");
+        // OpenIddict answers a scope beyond the grant with invalid_grant (RFC 6749 §6 suggests invalid_scope).
+        await wider.ShouldBeOAuthErrorAsync(HttpStatusCode.BadRequest, "invalid_grant");
 
         using var narrower = await browser.RefreshAsync(tokens.RefreshToken!, "health");
         narrower.StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -183,7 +183,8 @@ public sealed class TokenExchangeTests(IdentityServiceFixture fixture) : Delegat
         { "subject_token_type", "urn:ietf:params:oauth:token-type:access_token", "invalid_request" },
         { "actor_token_type", "urn:ietf:params:oauth:token-type:id_token", "invalid_request" },
         { "actor_token", "", "invalid_request" },
-        { "actor_token", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "invalid_request" },
+        // An unsigned actor token: OpenIddict refuses it as an invalid grant.
+        { "actor_token", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "invalid_grant" },
         { "subject_token", "", "invalid_request" },
         { "requested_token_type", "urn:ietf:params:oauth:token-type:refresh_token", "invalid_request" },
         { "audience", "another-api", "invalid_target" },
