@@ -11,6 +11,7 @@ using Gosuslugi.Health.Identity.SignIn;
 using Gosuslugi.Health.Identity.Signatures;
 using Gosuslugi.Health.Identity.Tokens;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
@@ -35,8 +36,11 @@ public static class IdentityServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         builder.AddServiceDatabase<IdentityDb>("identitydb");
-        // Token-signing keys and the key that encrypts Data Protection's key ring live in the HSM.
-        builder.AddServiceHsm<IdentityDb>();
+        // Token-signing keys, the key that encrypts Data Protection's key ring and the key that wraps each person's data
+        // key (their sealed passport and OMS policy) live in the HSM.
+        builder.AddPatientDataEncryption<IdentityDb>();
+        // A database from before sealed documents is sealed in place between its two migrations.
+        services.AddScoped<IMigrationDataStep<IdentityDb>, SealPersonDocumentsStep>();
         builder.AddServiceMessaging<IdentityDb>();
 
         services.AddIdentityCore<HealthUser>(o =>
