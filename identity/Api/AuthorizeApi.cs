@@ -34,7 +34,7 @@ public static class AuthorizeApi
         AccountLockout Lockout,
         TimeProvider Time);
 
-    private static async Task<Results<ContentHttpResult, RedirectHttpResult>> AuthorizeAsync(
+    private static async Task<Results<RazorComponentResult, RedirectHttpResult>> AuthorizeAsync(
         HttpContext context, [AsParameters] AuthorizeServices s, CancellationToken ct)
     {
         var validation = await s.Requests.ValidateAsync(new OAuthParameters(context.Request.Query), ct);

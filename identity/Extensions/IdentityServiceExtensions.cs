@@ -3,6 +3,7 @@ using Gosuslugi.Health.Identity.Audit;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Delegations;
 using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Identity.Pages;
 using Gosuslugi.Health.Identity.Passkeys;
 using Gosuslugi.Health.Identity.Security;
 using Gosuslugi.Health.Identity.Seeding;
@@ -112,6 +113,7 @@ public static class IdentityServiceExtensions
         services.AddAccounts();
         services.AddPasskeys();
         services.AddSignIn();
+        services.AddIdentityPages();
         services.AddDelegations();
         services.AddSignatures();
 

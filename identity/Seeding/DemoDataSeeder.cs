@@ -163,7 +163,7 @@ public sealed class DemoDataSeeder(
     /// <summary>Turns TOTP on with a new secret, as if the person had connected an app; returns the secret (base32).</summary>
     private async Task<string> AddAuthenticatorAppAsync(HealthUser user, CancellationToken ct)
     {
-        var secret = Totp.NewSecret();
+        var secret = TotpCodes.NewSecret();
         var stored = totpSecrets.Protect(secret);
         var now = time.GetUtcNow();
         await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set

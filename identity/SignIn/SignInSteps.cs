@@ -49,7 +49,7 @@ public static class SignInSteps
     private static readonly string[] SecondStepFields =
         [SignInPages.CodeField, SignInPages.CredentialField, SignInPages.ActionField, SignInPages.RememberDeviceField];
 
-    public static async Task<Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>> SubmitPasswordAsync(
+    public static async Task<Results<RazorComponentResult, RedirectHttpResult, SeeOtherHttpResult>> SubmitPasswordAsync(
         HttpContext context, [AsParameters] SignInServices s, CancellationToken ct)
     {
         var (form, request, invalid) = await ReadFormAsync(context, s, PasswordStepFields, ct);
@@ -57,7 +57,7 @@ public static class SignInSteps
 
         var username = form[SignInPages.UsernameField].ToString().Trim();
         var password = form[SignInPages.PasswordField].ToString();
-        ContentHttpResult Again(string error, int status = StatusCodes.Status200OK) =>
+        RazorComponentResult Again(string error, int status = StatusCodes.Status200OK) =>
             SignInPages.Login(context, request!, s.Antiforgery.GetAndStoreTokens(context), error, username, status);
 
         if (!await s.Antiforgery.IsRequestValidAsync(context))
@@ -118,12 +118,12 @@ public static class SignInSteps
         return await SecondFactorPageAsync(context, s, request, user, pending, factors, sendCode: true, ct: ct);
     }
 
-    public static async Task<Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>> SubmitSecondFactorAsync(
+    public static async Task<Results<RazorComponentResult, RedirectHttpResult, SeeOtherHttpResult>> SubmitSecondFactorAsync(
         HttpContext context, [AsParameters] SignInServices s, CancellationToken ct)
     {
         var (form, request, invalid) = await ReadFormAsync(context, s, SecondStepFields, ct);
         if (invalid is not null) return invalid;
-        ContentHttpResult StartOver(string error, int status = StatusCodes.Status200OK)
+        RazorComponentResult StartOver(string error, int status = StatusCodes.Status200OK)
         {
             s.Pending.Clear(context);
             return SignInPages.Login(context, request!, s.Antiforgery.GetAndStoreTokens(context), error, statusCode: status);
@@ -174,7 +174,7 @@ public static class SignInSteps
     }
 
     /// <summary>Renders the second-factor page, first sending a code when the factor is SMS or e-mail and one is due.</summary>
-    private static async Task<Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>> SecondFactorPageAsync(
+    private static async Task<Results<RazorComponentResult, RedirectHttpResult, SeeOtherHttpResult>> SecondFactorPageAsync(
         HttpContext context, SignInServices s, AuthorizationRequest request, HealthUser user, PendingSignIn pending,
         IReadOnlyList<SecondFactorKind> factors, bool sendCode = false, bool resend = false, string? error = null, CancellationToken ct = default)
     {
@@ -221,7 +221,7 @@ public static class SignInSteps
     /// The form and the authorization request in its hidden fields, validated again as if it came in the query: a
     /// tampered request gets the same error page or error redirect as at the start.
     /// </summary>
-    internal static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<ContentHttpResult, RedirectHttpResult, SeeOtherHttpResult>? Invalid)>
+    internal static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<RazorComponentResult, RedirectHttpResult, SeeOtherHttpResult>? Invalid)>
         ReadFormAsync(HttpContext context, SignInServices s, string[] stepFields, CancellationToken ct)
     {
         if (!context.Request.HasFormContentType) return (FormCollection.Empty, null, SignInPages.Error(context, "Запрос на вход повреждён."));
