@@ -17,7 +17,7 @@ public sealed class HsmUnavailableException(string message, Exception? inner = n
 
 /// <summary>
 /// The keys of this system in a PKCS#11 token (SoftHSM2 locally, any PKCS#11 HSM in production): RSA signing keys and
-/// AES key-encryption keys are generated inside it as sensitive, non-extractable objects, and every operation with
+/// AES key-encryption keys and HMAC keys are generated inside it as sensitive, non-extractable objects, and every operation with
 /// them runs inside it. Every use is counted per key and operation (a metric, and <see cref="DrainUsage"/> for the
 /// security log) and never logs key material.
 /// </summary>
@@ -29,6 +29,7 @@ public sealed class Pkcs11Hsm : IDisposable
     public const string Unwrap = "unwrap";
     public const string Generate = "generate";
     public const string Destroy = "destroy";
+    public const string Mac = "hmac";
 
     private const int GcmNonceBytes = 12;
     private const int GcmTagBits = 128;
@@ -158,6 +159,44 @@ public sealed class Pkcs11Hsm : IDisposable
         {
             throw new CryptographicException($"The value does not unwrap with key {label}: changed, or wrapped by another key.", e);
         }
+    }
+
+    /// <summary>Whether the HSM holds a secret key (AES or HMAC) with this label.</summary>
+    public bool HasSecretKey(string label) => WithSession(session => FindHandle(session, label, CKO.CKO_SECRET_KEY)) is not null;
+
+    /// <summary>
+    /// Makes sure a 256-bit generic-secret key for HMAC-SHA256 with this label exists (created inside the HSM if not),
+    /// sensitive and non-extractable: it can only be used to compute MACs there.
+    /// </summary>
+    public void EnsureHmacKey(string label)
+    {
+        if (HasSecretKey(label)) return;
+        lock (_creationGate)
+        {
+            if (HasSecretKey(label)) return;
+            var a = Factories.ObjectAttributeFactory;
+            List<IObjectAttribute> template =
+            [
+                a.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), a.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET), a.Create(CKA.CKA_VALUE_LEN, 32UL),
+                a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, true), a.Create(CKA.CKA_LABEL, label),
+                a.Create(CKA.CKA_ID, RandomNumberGenerator.GetBytes(16)),
+                a.Create(CKA.CKA_SENSITIVE, true), a.Create(CKA.CKA_EXTRACTABLE, false), a.Create(CKA.CKA_SIGN, true), a.Create(CKA.CKA_VERIFY, true),
+            ];
+            Run(label, Generate, session => _handles[(label, CKO.CKO_SECRET_KEY)] =
+                session.GenerateKey(Factories.MechanismFactory.Create(CKM.CKM_GENERIC_SECRET_KEY_GEN), template));
+            _logger.LogInformation("Created HMAC key {KeyLabel} in the HSM", label);
+        }
+    }
+
+    /// <summary>HMAC-SHA256 (CKM_SHA256_HMAC) of <paramref name="data"/> inside the HSM with the key <paramref name="label"/>.</summary>
+    public byte[] HmacSha256(string label, ReadOnlySpan<byte> data)
+    {
+        var input = data.ToArray();
+        return Run(label, Mac, session =>
+        {
+            var handle = FindHandle(session, label, CKO.CKO_SECRET_KEY) ?? throw new HsmUnavailableException($"The HSM holds no HMAC key {label}.");
+            return session.Sign(Factories.MechanismFactory.Create(CKM.CKM_SHA256_HMAC), handle, input);
+        });
     }
 
     /// <summary>Removes a key pair or secret key with this label (a signing key past its retention).</summary>

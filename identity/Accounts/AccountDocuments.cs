@@ -37,7 +37,8 @@ public sealed record DocumentsResult(DocumentsOutcome Outcome, IDictionary<strin
 /// account stays confirmed when only the OMS policy changes; a new SNILS or passport means a different identity to
 /// verify, so it drops back to standard.
 /// </summary>
-public sealed class AccountDocuments(IdentityDb db, SecurityEvents securityEvents, TimeProvider time, ILogger<AccountDocuments> logger)
+public sealed class AccountDocuments(IdentityDb db, PersonDocuments personDocuments, SecurityEvents securityEvents, TimeProvider time,
+    ILogger<AccountDocuments> logger)
 {
     public const int MaxInsurerLength = 300;
 
@@ -87,10 +88,15 @@ public sealed class AccountDocuments(IdentityDb db, SecurityEvents securityEvent
         }
         if (errors.Count > 0) return new DocumentsResult(DocumentsOutcome.Invalid, errors);
 
+        // Stored sealed: what is there now is opened to compare with (a value that does not open is a 503, not "none").
+        var current = await personDocuments.OpenAsync(user, ct);
+
         // Uniqueness is also guarded by unique indexes; asking first gives the person a clear answer.
         if (snils is not null && snils != user.Snils && await db.Users.AnyAsync(u => u.Snils == snils && u.Id != user.Id, ct))
             errors["snils"] = ["Этот СНИЛС уже указан в другой учётной записи. Если это ваш СНИЛС, обратитесь в центр обслуживания."];
-        if (omsNumber is not null && omsNumber != user.OmsPolicyNumber && await db.Users.AnyAsync(u => u.OmsPolicyNumber == omsNumber && u.Id != user.Id, ct))
+        if (omsNumber is not null && omsNumber != current.OmsPolicy?.Number
+            && await personDocuments.OmsPolicyNumberIndexAsync(omsNumber, ct) is var omsIndex
+            && await db.Users.AnyAsync(u => u.OmsPolicyNumberIndex == omsIndex && u.Id != user.Id, ct))
             errors["omsPolicy.number"] = ["Этот полис ОМС уже указан в другой учётной записи. Если это ваш полис, обратитесь в центр обслуживания."];
         if (errors.Count > 0) return new DocumentsResult(DocumentsOutcome.Invalid, errors);
 
@@ -105,26 +111,23 @@ public sealed class AccountDocuments(IdentityDb db, SecurityEvents securityEvent
             changed.Add("snils");
             identityChanged = true;
         }
-        if (series is not null && (series != user.PassportSeries || number != user.PassportNumber || request.Passport!.IssuedOn != user.PassportIssuedOn))
+        if (series is not null && new PassportDetails(series, number!, request.Passport!.IssuedOn) is var newPassport && newPassport != current.Passport)
         {
-            identityChanged |= series != user.PassportSeries || number != user.PassportNumber;
-            user.PassportSeries = series;
-            user.PassportNumber = number;
-            user.PassportIssuedOn = request.Passport!.IssuedOn;
+            identityChanged |= series != current.Passport?.Series || number != current.Passport?.Number;
+            await personDocuments.SealAsync(user, newPassport, ct);
             changed.Add("passport");
         }
-        if (omsNumber is not null && (omsNumber != user.OmsPolicyNumber || insurer != user.OmsInsurer
-                                      || request.OmsPolicy!.ValidFrom != user.OmsValidFrom || request.OmsPolicy.ValidTo != user.OmsValidTo))
+        var policy = current.OmsPolicy;
+        if (omsNumber is not null && new OmsPolicyDetails(omsNumber, insurer, request.OmsPolicy!.ValidFrom, request.OmsPolicy.ValidTo) is var newPolicy
+            && newPolicy != current.OmsPolicy)
         {
-            user.OmsPolicyNumber = omsNumber;
-            user.OmsInsurer = insurer;
-            user.OmsValidFrom = request.OmsPolicy!.ValidFrom;
-            user.OmsValidTo = request.OmsPolicy.ValidTo;
+            policy = newPolicy;
+            await personDocuments.SealAsync(user, policy, ct);
             changed.Add("omsPolicy");
         }
         if (changed.Count == 0) return new DocumentsResult(DocumentsOutcome.Saved);
 
-        var complete = user.Snils is not null && user.PassportSeries is not null && user.OmsPolicyNumber is not null;
+        var complete = user.Snils is not null && user.Passport is not null && user.OmsPolicy is not null;
         if (complete && (user.Level == AccountLevel.Simplified || (user.Level == AccountLevel.Confirmed && identityChanged)))
         {
             user.Level = AccountLevel.Standard;
@@ -147,7 +150,7 @@ public sealed class AccountDocuments(IdentityDb db, SecurityEvents securityEvent
             });
         }
         // Booking a doctor needs a policy in force: Appointments keeps a copy of its dates.
-        if (changed.Contains("omsPolicy")) db.AddOmsPolicyChanged(user, now);
+        if (changed.Contains("omsPolicy")) db.AddOmsPolicyChanged(user.Id, policy, now);
         // Services that receive data by SNILS learn it (or its correction) from the event they already consume.
         if (user.Snils is not null && user.Snils != snilsBefore)
         {

@@ -23,6 +23,7 @@ public sealed class AccountProvisioning(
     UserManager<HealthUser> users,
     RoleManager<IdentityRole<Guid>> roles,
     TimeProvider time,
+    PersonDocuments personDocuments,
     ILogger<AccountProvisioning> logger)
 {
     /// <summary><c>LevelConfirmedBy</c> of accounts created confirmed (demo and test people).</summary>
@@ -50,18 +51,15 @@ public sealed class AccountProvisioning(
         DateOnly birthDate, CancellationToken ct = default, string? phone = null, string? email = null, OmsPolicyInput? omsPolicy = null)
     {
         if (!Snils.TryNormalize(snils, out var normalized)) throw new ArgumentException("Invalid SNILS.", nameof(snils));
-        string? omsNumber = null;
-        if (omsPolicy is not null && !OmsPolicy.TryNormalize(omsPolicy.Number, out omsNumber))
-            throw new ArgumentException("Invalid OMS policy number.", nameof(omsPolicy));
-        return await CreateUserAsync(userName, password, HealthRoles.Patient, phone, email, ct, user =>
+        OmsPolicyDetails? policy = null;
+        if (omsPolicy is not null)
         {
-            if (omsNumber is not null)
-            {
-                user.OmsPolicyNumber = omsNumber;
-                user.OmsInsurer = omsPolicy!.Insurer;
-                user.OmsValidFrom = omsPolicy.ValidFrom;
-                user.OmsValidTo = omsPolicy.ValidTo;
-            }
+            if (!OmsPolicy.TryNormalize(omsPolicy.Number, out var omsNumber)) throw new ArgumentException("Invalid OMS policy number.", nameof(omsPolicy));
+            policy = new OmsPolicyDetails(omsNumber, omsPolicy.Insurer, omsPolicy.ValidFrom, omsPolicy.ValidTo);
+        }
+        return await CreateUserAsync(userName, password, HealthRoles.Patient, phone, email, ct, async user =>
+        {
+            if (policy is not null) await personDocuments.SealAsync(user, policy, ct);
             user.Snils = normalized;
             user.BirthDate = birthDate;
             user.Level = AccountLevel.Confirmed;
@@ -79,7 +77,7 @@ public sealed class AccountProvisioning(
                 GivenAt = user.CreatedAt,
             });
             db.AddOutboxEvent(new PersonalDataConsentChanged(user.Id, true, PersonalDataConsentText.CurrentVersion, user.CreatedAt));
-            db.AddOmsPolicyChanged(user, user.CreatedAt);
+            db.AddOmsPolicyChanged(user.Id, policy, user.CreatedAt);
         });
     }
 
@@ -91,16 +89,17 @@ public sealed class AccountProvisioning(
         {
             user.OrganizationId = organizationId;
             user.OrganizationName = organizationName;
+            return Task.CompletedTask;
         }, name);
 
     /// <param name="phone">A confirmed phone number; a random unused +79XXXXXXXXX when null.</param>
     /// <param name="email">A confirmed e-mail address; <c>{userName}@example.test</c> when null.</param>
     public Task<HealthUser> CreateAdminAsync(string userName, string password, PersonName name, CancellationToken ct = default,
         string? phone = null, string? email = null) =>
-        CreateUserAsync(userName, password, HealthRoles.Admin, phone, email, ct, _ => { }, name);
+        CreateUserAsync(userName, password, HealthRoles.Admin, phone, email, ct, _ => Task.CompletedTask, name);
 
     private async Task<HealthUser> CreateUserAsync(string userName, string password, string role, string? phone, string? email,
-        CancellationToken ct, Action<HealthUser> fill, PersonName name, Action<HealthUser>? beforeCommit = null)
+        CancellationToken ct, Func<HealthUser, Task> fill, PersonName name, Action<HealthUser>? beforeCommit = null)
     {
         string? normalizedPhone = null, normalizedEmail = null;
         if (phone is not null && !PhoneNumbers.TryNormalize(phone, out normalizedPhone))
@@ -127,7 +126,7 @@ public sealed class AccountProvisioning(
                 EmailConfirmed = true,
                 CreatedAt = time.GetUtcNow(),
             };
-            fill(user);
+            await fill(user);
             Check(await users.CreateAsync(user, password), $"user {userName}");
             Check(await users.AddToRoleAsync(user, role), $"role of {userName}");
             // Notifications learns where to write to this person from the start.

@@ -1,3 +1,5 @@
+using Gosuslugi.Health.Identity.Security;
+
 namespace Gosuslugi.Health.Identity.Accounts;
 
 public static class AccountsServiceExtensions
@@ -12,6 +14,8 @@ public static class AccountsServiceExtensions
         services.AddScoped<PendingFlows>();
         services.AddScoped<Registrations>();
         services.AddScoped<AccountDocuments>();
+        services.AddSingleton<PersonDocuments>();
+        services.AddSingleton<DocumentBlindIndex>();
         services.AddScoped<AccountVerification>();
         services.AddScoped<PersonalDataConsents>();
         services.AddScoped<ContactChanges>();

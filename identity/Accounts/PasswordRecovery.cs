@@ -231,7 +231,7 @@ public sealed class PasswordRecovery(
             logger.LogError("The TOTP secret of account {UserId} cannot be read", user.Id);
             return false;
         }
-        if (!Totp.TryMatch(secret, code, time.GetUtcNow(), out var step)) return false;
+        if (!TotpCodes.TryMatch(secret, code, time.GetUtcNow(), out var step)) return false;
 
         var accepted = await db.Users
             .Where(u => u.Id == user.Id && (u.TotpLastStep == null || u.TotpLastStep < step))

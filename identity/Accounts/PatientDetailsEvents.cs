@@ -29,15 +29,16 @@ public static class PatientDetailsEvents
 
     /// <summary>
     /// <see cref="OmsPolicyChanged"/> for the policy the person has now (nothing when they have none). A policy entered
-    /// without a start date counts from the day it was entered: that much is known about it.
+    /// without a start date counts from the day it was entered: that much is known about it. The policy comes opened
+    /// (<see cref="PersonDocuments"/>): the event carries only its dates, never the number or insurer.
     /// </summary>
-    public static OmsPolicyChanged? AddOmsPolicyChanged(this IdentityDb db, HealthUser user, DateTimeOffset now)
+    public static OmsPolicyChanged? AddOmsPolicyChanged(this IdentityDb db, Guid userId, OmsPolicyDetails? policy, DateTimeOffset now)
     {
-        if (user.OmsPolicyNumber is null) return null;
+        if (policy is null) return null;
         var evt = new OmsPolicyChanged(
-            user.Id,
-            user.OmsValidFrom ?? DateOnly.FromDateTime(now.UtcDateTime),
-            user.OmsValidTo,
+            userId,
+            policy.ValidFrom ?? DateOnly.FromDateTime(now.UtcDateTime),
+            policy.ValidTo,
             now);
         db.AddOutboxEvent(evt);
         return evt;

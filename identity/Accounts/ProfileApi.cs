@@ -53,14 +53,14 @@ public static class ProfileApi
         return profile;
     }
 
-    public sealed record ProfileServices(UserManager<HealthUser> Users, AccountClaims Claims, AccountDocuments Documents);
+    public sealed record ProfileServices(UserManager<HealthUser> Users, AccountClaims Claims, AccountDocuments Documents, PersonDocuments PersonDocuments);
 
     private static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> GetAsync(
         ClaimsPrincipal principal, [AsParameters] ProfileServices s, HttpContext http, CancellationToken ct)
     {
         AccountProblems.NoStore(http);
         if (await AccountProblems.OwnAccountAsync(principal, s.Users) is not { } user) return AccountProblems.OwnAccountOnly();
-        return TypedResults.Ok(await ViewAsync(user, s.Claims, ct));
+        return TypedResults.Ok(await ViewAsync(user, s.Claims, s.PersonDocuments, ct));
     }
 
     private static async Task<Results<Ok<ProfileView>, ValidationProblem, ProblemHttpResult>> UpdateDocumentsAsync(
@@ -73,13 +73,14 @@ public static class ProfileApi
         {
             DocumentsOutcome.Invalid => Problems.Validation(result.Errors!),
             DocumentsOutcome.Conflict => AccountProblems.Conflict(result.Detail!),
-            _ => TypedResults.Ok(await ViewAsync(user, s.Claims, ct)),
+            _ => TypedResults.Ok(await ViewAsync(user, s.Claims, s.PersonDocuments, ct)),
         };
     }
 
-    public static async Task<ProfileView> ViewAsync(HealthUser user, AccountClaims claims, CancellationToken ct)
+    public static async Task<ProfileView> ViewAsync(HealthUser user, AccountClaims claims, PersonDocuments personDocuments, CancellationToken ct)
     {
         var consent = await claims.LatestConsentAsync(user.Id, ct);
+        var documents = await personDocuments.OpenAsync(user, ct);
         return new ProfileView(
             user.Id,
             user.FamilyName,
@@ -91,8 +92,8 @@ public static class ProfileApi
             user.Email,
             user.EmailConfirmed,
             user.Snils,
-            user.PassportSeries is { } series && user.PassportNumber is { } number ? new PassportView(series, number, user.PassportIssuedOn) : null,
-            user.OmsPolicyNumber is { } oms ? new OmsPolicyView(oms, user.OmsInsurer, user.OmsValidFrom, user.OmsValidTo) : null,
+            documents.Passport is { } passport ? new PassportView(passport.Series, passport.Number, passport.IssuedOn) : null,
+            documents.OmsPolicy is { } oms ? new OmsPolicyView(oms.Number, oms.Insurer, oms.ValidFrom, oms.ValidTo) : null,
             AccountClaims.LevelValue(user.Level),
             user.LevelConfirmedAt,
             user.Level switch

@@ -239,7 +239,8 @@ public sealed class AdminAccounts(
             user.PhoneNumberConfirmed,
             MaskedEmail(user),
             user.EmailConfirmed,
-            new AdminDocumentsView(user.Snils is not null, user.PassportNumber is not null, user.OmsPolicyNumber is not null),
+            // Whether a document is there needs no key: the operator never sees the documents themselves.
+            new AdminDocumentsView(user.Snils is not null, user.Passport is not null, user.OmsPolicy is not null),
             new AdminSecondFactorsView(user.TotpEnabledAt is not null, passkeys),
             user.OrganizationId is { } orgId ? new AdminOrganizationView(orgId, user.OrganizationName) : null,
             user.IsManagedByGuardian,

@@ -38,7 +38,7 @@ public static class AuthorizeApi
         AccountLockout Lockout,
         SignInCompletion Completion);
 
-    private static async Task<Results<ContentHttpResult, SignInHttpResult, ForbidHttpResult, RedirectHttpResult>> AuthorizeAsync(
+    private static async Task<Results<RazorComponentResult, SignInHttpResult, ForbidHttpResult, RedirectHttpResult>> AuthorizeAsync(
         HttpContext context, [AsParameters] AuthorizeServices s, CancellationToken ct)
     {
         var validation = await s.Requests.ReadAsync(context, ct);

@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -9,7 +10,7 @@ using OpenIddict.EntityFrameworkCore.Models;
 namespace Gosuslugi.Health.Identity.Data;
 
 public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
-    : IdentityDbContext<HealthUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+    : IdentityDbContext<HealthUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext, IPatientDataKeyStore
 {
     /// <summary>
     /// Identity's schema with the passkeys table (ready for MFA). Identity reads it from the app's
@@ -31,6 +32,14 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
     public DbSet<Delegation> Delegations => Set<Delegation>();
     public DbSet<AccessRestriction> AccessRestrictions => Set<AccessRestriction>();
     public DbSet<PersonalDataConsent> PersonalDataConsents => Set<PersonalDataConsent>();
+    // One data key per person, wrapped in the HSM: it seals their passport and OMS policy (Accounts/PersonDocuments).
+    public DbSet<PatientDataKey> PatientDataKeys => Set<PatientDataKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.StoreSealedValues();
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -48,11 +57,8 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
             user.HasIndex(u => u.OrganizationId);
             user.Property(u => u.Level).HasConversion<string>().HasMaxLength(20);
             user.Property(u => u.LevelConfirmedBy).HasMaxLength(100);
-            user.Property(u => u.PassportSeries).HasMaxLength(4);
-            user.Property(u => u.PassportNumber).HasMaxLength(6);
-            user.Property(u => u.OmsPolicyNumber).HasMaxLength(16);
-            user.HasIndex(u => u.OmsPolicyNumber).IsUnique().HasFilter("oms_policy_number IS NOT NULL");
-            user.Property(u => u.OmsInsurer).HasMaxLength(300);
+            // Passport and OMS policy are sealed (bytea); one policy per account is kept by its number's blind index.
+            user.HasIndex(u => u.OmsPolicyNumberIndex).IsUnique().HasFilter("oms_policy_number_index IS NOT NULL");
             user.Property(u => u.TotpSecret).HasMaxLength(1000);
             user.HasIndex(u => u.PhoneNumber);
             // Identity names its own indexes (EmailIndex, UserNameIndex, RoleNameIndex); these follow the convention.
@@ -154,6 +160,7 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options)
 
         Gosuslugi.Health.Identity.Passkeys.PasskeyUse.Configure(modelBuilder);
         Gosuslugi.Health.Identity.Signatures.LinkedCertificate.Configure(modelBuilder);
+        modelBuilder.AddPatientDataKeys();
         modelBuilder.AddOutboxAndInbox();
     }
 

@@ -1,3 +1,4 @@
+using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.AspNetCore.Identity;
 
 namespace Gosuslugi.Health.Identity.Domain;
@@ -34,16 +35,20 @@ public sealed class HealthUser : IdentityUser<Guid>
     public DateTimeOffset? LevelConfirmedAt { get; set; }
     public string? LevelConfirmedBy { get; set; }
 
-    /// <summary>Passport of a citizen of the Russian Federation: series (4 digits) and number (6 digits).</summary>
-    public string? PassportSeries { get; set; }
-    public string? PassportNumber { get; set; }
-    public DateOnly? PassportIssuedOn { get; set; }
+    /// <summary>
+    /// The passport (<see cref="PassportDetails"/>), sealed with the person's data key (AES-256-GCM, the key wrapped in
+    /// the HSM): a copy of the database does not give away identity documents. Null when none was entered.
+    /// </summary>
+    public Sealed? Passport { get; set; }
 
-    /// <summary>OMS (compulsory medical insurance) policy: a 16-digit single-format number.</summary>
-    public string? OmsPolicyNumber { get; set; }
-    public string? OmsInsurer { get; set; }
-    public DateOnly? OmsValidFrom { get; set; }
-    public DateOnly? OmsValidTo { get; set; }
+    /// <summary>The OMS policy (<see cref="OmsPolicyDetails"/>), sealed like <see cref="Passport"/>. Null when none was entered.</summary>
+    public Sealed? OmsPolicy { get; set; }
+
+    /// <summary>
+    /// Blind index of the OMS policy number: HMAC-SHA256 of the normalised number with a key inside the HSM. Equal
+    /// numbers give equal indexes, so the uniqueness check and the unique index work on it without the number itself.
+    /// </summary>
+    public byte[]? OmsPolicyNumberIndex { get; set; }
 
     /// <summary>Lockouts in a row without a successful sign-in: each one lasts longer (5 minutes up to 1 hour).</summary>
     public int ConsecutiveLockouts { get; set; }

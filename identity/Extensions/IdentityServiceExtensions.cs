@@ -3,6 +3,7 @@ using Gosuslugi.Health.Identity.Audit;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Delegations;
 using Gosuslugi.Health.Identity.Domain;
+using Gosuslugi.Health.Identity.Pages;
 using Gosuslugi.Health.Identity.Passkeys;
 using Gosuslugi.Health.Identity.Security;
 using Gosuslugi.Health.Identity.Seeding;
@@ -36,8 +37,11 @@ public static class IdentityServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         builder.AddServiceDatabase<IdentityDb>("identitydb");
-        // Token-signing keys and the key that encrypts Data Protection's key ring live in the HSM.
-        builder.AddServiceHsm<IdentityDb>();
+        // Token-signing keys, the key that encrypts Data Protection's key ring and the key that wraps each person's data
+        // key (their sealed passport and OMS policy) live in the HSM.
+        builder.AddPatientDataEncryption<IdentityDb>();
+        // A database from before sealed documents is sealed in place between its two migrations.
+        services.AddScoped<IMigrationDataStep<IdentityDb>, SealPersonDocumentsStep>();
         builder.AddServiceMessaging<IdentityDb>();
 
         services.AddIdentityCore<HealthUser>(o =>
@@ -110,6 +114,7 @@ public static class IdentityServiceExtensions
         services.AddAccounts();
         services.AddPasskeys();
         services.AddSignIn();
+        services.AddIdentityPages();
         services.AddDelegations();
         services.AddSignatures();
 

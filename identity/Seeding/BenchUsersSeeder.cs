@@ -48,7 +48,7 @@ public sealed class BenchUsersSeeder(
         var users = new List<BenchUser>(count);
         for (var i = 1; i <= count; i++)
         {
-            var secret = Totp.NewSecret();
+            var secret = TotpCodes.NewSecret();
             var username = $"bench-{i:00000}";
             var user = new HealthUser
             {

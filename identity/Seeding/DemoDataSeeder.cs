@@ -28,6 +28,7 @@ public sealed class DemoDataSeeder(
     IdentityDb db,
     UserManager<HealthUser> users,
     TotpSecrets totpSecrets,
+    PersonDocuments personDocuments,
     TimeProvider time,
     IOptions<TokenServiceOptions> options)
 {
@@ -136,7 +137,8 @@ public sealed class DemoDataSeeder(
         string omsNumber;
         do omsNumber = "7" + RandomNumberGenerator.GetInt32(0, 1_000_000_000).ToString("D9", CultureInfo.InvariantCulture)
                            + RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
-        while (await db.Users.AnyAsync(u => u.OmsPolicyNumber == omsNumber, ct));
+        while (await personDocuments.OmsPolicyNumberIndexAsync(omsNumber, ct) is var omsIndex
+               && await db.Users.AnyAsync(u => u.OmsPolicyNumberIndex == omsIndex, ct));
         // In force since some years ago (not before birth, as a newborn's policy is issued then), with no end: a single-format policy.
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var validFrom = new DateOnly(today.Year - OmsPolicyYears, 1, 1);
@@ -163,7 +165,7 @@ public sealed class DemoDataSeeder(
     /// <summary>Turns TOTP on with a new secret, as if the person had connected an app; returns the secret (base32).</summary>
     private async Task<string> AddAuthenticatorAppAsync(HealthUser user, CancellationToken ct)
     {
-        var secret = Totp.NewSecret();
+        var secret = TotpCodes.NewSecret();
         var stored = totpSecrets.Protect(secret);
         var now = time.GetUtcNow();
         await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set

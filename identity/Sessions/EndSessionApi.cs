@@ -56,7 +56,7 @@ public static class EndSessionApi
         return connect;
     }
 
-    private static async Task<Results<ContentHttpResult, SeeOtherHttpResult>> EndSessionAsync(
+    private static async Task<Results<RazorComponentResult, SeeOtherHttpResult>> EndSessionAsync(
         HttpContext context, [AsParameters] EndSessionServices s, CancellationToken ct)
     {
         var isPost = HttpMethods.IsPost(context.Request.Method);

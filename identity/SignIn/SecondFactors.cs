@@ -123,7 +123,7 @@ public sealed class SecondFactors(
                 CountsAsAttempt: false, []);
         }
 
-        if (!Totp.TryMatch(secret, code, time.GetUtcNow(), out var step))
+        if (!TotpCodes.TryMatch(secret, code, time.GetUtcNow(), out var step))
             return FactorCheck.Failed("wrong_code", "Неверный код. Введите текущий код из приложения; проверьте, что время на телефоне точное.");
 
         var stamp = Guid.NewGuid().ToString();
@@ -158,6 +158,6 @@ public sealed class SecondFactors(
     {
         if (string.IsNullOrWhiteSpace(code)) return null;
         var digits = new string([.. code.Where(c => c is not (' ' or '-'))]);
-        return digits.Length == Totp.Digits && digits.All(char.IsAsciiDigit) ? digits : null;
+        return digits.Length == TotpCodes.Digits && digits.All(char.IsAsciiDigit) ? digits : null;
     }
 }

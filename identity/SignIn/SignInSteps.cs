@@ -43,7 +43,7 @@ public static class SignInSteps
         $"Вход временно заблокирован до {MoscowTime.Format(until, now)} после нескольких неудачных попыток подряд. " +
         "Если это были не вы — восстановите пароль: это снимет блокировку.";
 
-    public static async Task<Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>> SubmitPasswordAsync(
+    public static async Task<Results<RazorComponentResult, SignInHttpResult, RedirectHttpResult>> SubmitPasswordAsync(
         HttpContext context, [AsParameters] SignInServices s, CancellationToken ct)
     {
         var (form, request, invalid) = await ReadFormAsync(context, s, ct);
@@ -51,7 +51,7 @@ public static class SignInSteps
 
         var username = form[SignInPages.UsernameField].ToString().Trim();
         var password = form[SignInPages.PasswordField].ToString();
-        ContentHttpResult Again(string error, int status = StatusCodes.Status200OK) =>
+        RazorComponentResult Again(string error, int status = StatusCodes.Status200OK) =>
             SignInPages.Login(context, request!, s.Antiforgery.GetAndStoreTokens(context), error, username, status);
 
         if (!await s.Antiforgery.IsRequestValidAsync(context))
@@ -112,12 +112,12 @@ public static class SignInSteps
         return await SecondFactorPageAsync(context, s, request, user, pending, factors, sendCode: true, ct: ct);
     }
 
-    public static async Task<Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>> SubmitSecondFactorAsync(
+    public static async Task<Results<RazorComponentResult, SignInHttpResult, RedirectHttpResult>> SubmitSecondFactorAsync(
         HttpContext context, [AsParameters] SignInServices s, CancellationToken ct)
     {
         var (form, request, invalid) = await ReadFormAsync(context, s, ct);
         if (invalid is not null) return invalid;
-        ContentHttpResult StartOver(string error, int status = StatusCodes.Status200OK)
+        RazorComponentResult StartOver(string error, int status = StatusCodes.Status200OK)
         {
             s.Pending.Clear(context);
             return SignInPages.Login(context, request!, s.Antiforgery.GetAndStoreTokens(context), error, statusCode: status);
@@ -168,7 +168,7 @@ public static class SignInSteps
     }
 
     /// <summary>Renders the second-factor page, first sending a code when the factor is SMS or e-mail and one is due.</summary>
-    private static async Task<Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>> SecondFactorPageAsync(
+    private static async Task<Results<RazorComponentResult, SignInHttpResult, RedirectHttpResult>> SecondFactorPageAsync(
         HttpContext context, SignInServices s, AuthorizationRequest request, HealthUser user, PendingSignIn pending,
         IReadOnlyList<SecondFactorKind> factors, bool sendCode = false, bool resend = false, string? error = null, CancellationToken ct = default)
     {
@@ -215,7 +215,7 @@ public static class SignInSteps
     /// The form, and the authorization request in its hidden fields as OpenIddict validated it again: a tampered request
     /// gets the same error page (or error redirect, sent by OpenIddict) as at the start.
     /// </summary>
-    internal static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>? Invalid)>
+    internal static async Task<(IFormCollection Form, AuthorizationRequest? Request, Results<RazorComponentResult, SignInHttpResult, RedirectHttpResult>? Invalid)>
         ReadFormAsync(HttpContext context, SignInServices s, CancellationToken ct)
     {
         if (!context.Request.HasFormContentType) return (FormCollection.Empty, null, SignInPages.Error(context, "Запрос на вход повреждён."));

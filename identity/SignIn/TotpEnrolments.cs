@@ -36,10 +36,10 @@ public sealed class TotpEnrolments(
 
     public async Task<TotpEnrolment> StartAsync(HealthUser user, CancellationToken ct)
     {
-        var secret = Totp.NewSecret();
+        var secret = TotpCodes.NewSecret();
         await store.SetAsync(PendingKey(user.Id), secrets.Protect(secret), PendingLifetime, ct);
         await store.DeleteAsync(AttemptsKey(user.Id), ct);
-        return new TotpEnrolment(secret, Totp.ProvisioningUri(secret, user.UserName ?? user.Id.ToString()), time.GetUtcNow() + PendingLifetime);
+        return new TotpEnrolment(secret, TotpCodes.ProvisioningUri(secret, user.UserName ?? user.Id.ToString()), time.GetUtcNow() + PendingLifetime);
     }
 
     public async Task<TotpConfirmation> ConfirmAsync(HealthUser user, string code, CancellationToken ct)
@@ -57,7 +57,7 @@ public sealed class TotpEnrolments(
             return TotpConfirmation.NotStarted;
         }
 
-        if (!Totp.TryMatch(secret, code, time.GetUtcNow(), out var step))
+        if (!TotpCodes.TryMatch(secret, code, time.GetUtcNow(), out var step))
         {
             if (await store.IncrementAsync(AttemptsKey(user.Id), PendingLifetime, ct) < MaxWrongCodes) return TotpConfirmation.WrongCode;
             await store.DeleteAsync(PendingKey(user.Id), ct);

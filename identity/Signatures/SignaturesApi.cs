@@ -66,7 +66,7 @@ public static class SignaturesApi
             : SignatureProblems.Refused(check);
     }
 
-    private static async Task<Results<Ok<ChallengeView>, ContentHttpResult>> ChallengeAsync(
+    private static async Task<Results<Ok<ChallengeView>, RazorComponentResult>> ChallengeAsync(
         HttpContext context, SignatureChecks checks, AddressThrottle throttle, CancellationToken ct)
     {
         context.Response.Headers.CacheControl = "no-store";
@@ -79,12 +79,12 @@ public static class SignaturesApi
     /// The sign-in form's certificate step: the authorization request in hidden fields (as the password step has it),
     /// the challenge id and the signature. On success the same session, cookie and code as after a second factor.
     /// </summary>
-    private static async Task<Results<ContentHttpResult, SignInHttpResult, RedirectHttpResult>> SignInAsync(
+    private static async Task<Results<RazorComponentResult, SignInHttpResult, RedirectHttpResult>> SignInAsync(
         HttpContext context, [AsParameters] SignInServices s, SignatureChecks checks, CancellationToken ct)
     {
         var (form, request, invalid) = await SignInSteps.ReadFormAsync(context, s, ct);
         if (invalid is not null) return invalid;
-        ContentHttpResult Again(string error, int status = StatusCodes.Status200OK) =>
+        RazorComponentResult Again(string error, int status = StatusCodes.Status200OK) =>
             SignInPages.Login(context, request!, s.Antiforgery.GetAndStoreTokens(context), error, statusCode: status);
 
         if (!await s.Antiforgery.IsRequestValidAsync(context))

@@ -1,4 +1,8 @@
+using Gosuslugi.Health.Identity.Accounts;
+using Gosuslugi.Health.Identity.Data;
+using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Seeding;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -17,6 +21,13 @@ public abstract class IdentityTest(IdentityServiceFixture fixture)
     /// </summary>
     protected Task<DemoPatient> NewPatientAsync() =>
         fixture.WithScopeAsync(sp => sp.GetRequiredService<DemoDataSeeder>().CreatePatientAsync());
+
+    /// <summary>The person's passport and OMS policy as the service opens them: the users table holds them sealed.</summary>
+    protected Task<OpenedDocuments> DocumentsAsync(Guid userId) => fixture.WithScopeAsync(async sp =>
+    {
+        var user = await sp.GetRequiredService<IdentityDb>().Users.AsNoTracking().SingleAsync(u => u.Id == userId);
+        return await sp.GetRequiredService<PersonDocuments>().OpenAsync(user, CancellationToken.None);
+    });
 
     /// <summary>A fresh browser (no cookies) acting for the public web client.</summary>
     protected OAuthDriver NewBrowser() => new(fixture.CreateClient(), Demo.PublicClient.ClientId, Demo.PublicClient.RedirectUri, fixture);

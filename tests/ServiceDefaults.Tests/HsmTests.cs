@@ -94,6 +94,27 @@ public sealed class HsmTests : IDisposable
     }
 
     [Fact]
+    public void An_hmac_key_made_inside_the_hsm_gives_the_same_mac_for_the_same_input_and_every_use_is_counted()
+    {
+        _hsm.HasSecretKey("index-a").ShouldBeFalse();
+        _hsm.EnsureHmacKey("index-a");
+        _hsm.EnsureHmacKey("index-b");
+        _hsm.EnsureHmacKey("index-a"); // idempotent
+        _hsm.HasSecretKey("index-a").ShouldBeTrue();
+        _hsm.DrainUsage();
+
+        var mac = _hsm.HmacSha256("index-a", "1234567890123456"u8);
+        mac.Length.ShouldBe(32);
+        _hsm.HmacSha256("index-a", "1234567890123456"u8).ShouldBe(mac, "a blind index must be deterministic");
+        _hsm.HmacSha256("index-a", "1234567890123457"u8).ShouldNotBe(mac);
+        _hsm.HmacSha256("index-b", "1234567890123456"u8).ShouldNotBe(mac, "another key, another index");
+        SHA256.HashData("1234567890123456"u8).ShouldNotBe(mac);
+        Should.Throw<HsmUnavailableException>(() => _hsm.HmacSha256("index-missing", "1234567890123456"u8));
+
+        _hsm.DrainUsage().ShouldBe([new HsmKeyUse("index-a", Pkcs11Hsm.Mac, 3), new HsmKeyUse("index-b", Pkcs11Hsm.Mac, 1)], ignoreOrder: true);
+    }
+
+    [Fact]
     public void The_data_protection_key_ring_is_stored_encrypted_and_decrypts_back()
     {
         var key = new XElement("key", new XElement("masterKey", "c2VjcmV0LWtleS1tYXRlcmlhbA=="));

@@ -234,23 +234,13 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("character varying(256)")
                         .HasColumnName("normalized_user_name");
 
-                    b.Property<string>("OmsInsurer")
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
-                        .HasColumnName("oms_insurer");
+                    b.Property<byte[]>("OmsPolicy")
+                        .HasColumnType("bytea")
+                        .HasColumnName("oms_policy");
 
-                    b.Property<string>("OmsPolicyNumber")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("oms_policy_number");
-
-                    b.Property<DateOnly?>("OmsValidFrom")
-                        .HasColumnType("date")
-                        .HasColumnName("oms_valid_from");
-
-                    b.Property<DateOnly?>("OmsValidTo")
-                        .HasColumnType("date")
-                        .HasColumnName("oms_valid_to");
+                    b.Property<byte[]>("OmsPolicyNumberIndex")
+                        .HasColumnType("bytea")
+                        .HasColumnName("oms_policy_number_index");
 
                     b.Property<Guid?>("OrganizationId")
                         .HasColumnType("uuid")
@@ -261,19 +251,9 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("organization_name");
 
-                    b.Property<DateOnly?>("PassportIssuedOn")
-                        .HasColumnType("date")
-                        .HasColumnName("passport_issued_on");
-
-                    b.Property<string>("PassportNumber")
-                        .HasMaxLength(6)
-                        .HasColumnType("character varying(6)")
-                        .HasColumnName("passport_number");
-
-                    b.Property<string>("PassportSeries")
-                        .HasMaxLength(4)
-                        .HasColumnType("character varying(4)")
-                        .HasColumnName("passport_series");
+                    b.Property<byte[]>("Passport")
+                        .HasColumnType("bytea")
+                        .HasColumnName("passport");
 
                     b.Property<string>("PasswordHash")
                         .HasColumnType("text")
@@ -330,10 +310,10 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_users_normalized_user_name");
 
-                    b.HasIndex("OmsPolicyNumber")
+                    b.HasIndex("OmsPolicyNumberIndex")
                         .IsUnique()
-                        .HasDatabaseName("ix_users_oms_policy_number")
-                        .HasFilter("oms_policy_number IS NOT NULL");
+                        .HasDatabaseName("ix_users_oms_policy_number_index")
+                        .HasFilter("oms_policy_number_index IS NOT NULL");
 
                     b.HasIndex("OrganizationId")
                         .HasDatabaseName("ix_users_organization_id");
@@ -829,6 +809,33 @@ namespace Gosuslugi.Health.Identity.Data.Migrations
                         .HasDatabaseName("ix_linked_certificates_user_id");
 
                     b.ToTable("linked_certificates", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Encryption.PatientDataKey", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("WrappedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("wrapped_by");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("PatientId")
+                        .HasName("pk_patient_data_keys");
+
+                    b.ToTable("patient_data_keys", (string)null);
                 });
 
             modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Messaging.InboxMessage", b =>

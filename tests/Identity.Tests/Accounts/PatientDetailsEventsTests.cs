@@ -83,13 +83,13 @@ public sealed class PatientDetailsEventsTests(IdentityServiceFixture fixture) : 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         foreach (var patient in new[] { Demo.Patient, Demo.OtherPatient })
         {
-            var user = await UserAsync(patient.UserId);
-            user.OmsPolicyNumber.ShouldNotBeNull().Length.ShouldBe(16);
-            user.OmsValidFrom.ShouldNotBeNull().ShouldBeLessThanOrEqualTo(today.AddYears(-1), "in force since some years ago");
-            user.OmsValidTo.ShouldBeNull();
+            var policy = (await DocumentsAsync(patient.UserId)).OmsPolicy.ShouldNotBeNull();
+            policy.Number.Length.ShouldBe(16);
+            policy.ValidFrom.ShouldNotBeNull().ShouldBeLessThanOrEqualTo(today.AddYears(-1), "in force since some years ago");
+            policy.ValidTo.ShouldBeNull();
 
             var oms = (await OutboxAsync<OmsPolicyChanged>(e => e.PatientId == patient.UserId)).ShouldHaveSingleItem();
-            (oms.ValidFrom, oms.ValidTo).ShouldBe((user.OmsValidFrom.Value, (DateOnly?)null));
+            (oms.ValidFrom, oms.ValidTo).ShouldBe((policy.ValidFrom.Value, (DateOnly?)null));
             var contacts = (await OutboxAsync<ContactDetailsChanged>(e => e.PatientId == patient.UserId)).ShouldHaveSingleItem();
             (contacts.Phone, contacts.Email).ShouldBe((patient.Phone, patient.Email));
         }

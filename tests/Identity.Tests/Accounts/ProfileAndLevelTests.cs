@@ -78,7 +78,7 @@ public sealed class ProfileAndLevelTests(IdentityServiceFixture fixture) : Accou
             (await ValidationErrorsAsync(response)).TryGetProperty("snils", out _).ShouldBeTrue();
 
         var user = await UserAsync(person.UserId);
-        (user.Snils, user.PassportSeries, user.OmsPolicyNumber, user.Level).ShouldBe((null, null, null, AccountLevel.Simplified));
+        (user.Snils, user.Passport, user.OmsPolicy, user.OmsPolicyNumberIndex, user.Level).ShouldBe((null, null, null, null, AccountLevel.Simplified));
         (await OutboxAsync<PatientRegistered>(e => e.PatientId == person.UserId)).ShouldBeEmpty();
     }
 

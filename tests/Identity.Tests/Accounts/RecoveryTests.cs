@@ -4,6 +4,7 @@ using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
 using Gosuslugi.Health.Identity.Security;
+using Gosuslugi.Health.TestInfrastructure.Oidc;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,7 @@ public sealed class RecoveryTests(IdentityServiceFixture fixture) : AccountTest(
     public async Task With_an_authenticator_app_the_second_factor_is_its_code_and_a_replay_is_refused()
     {
         var patient = (await Fixture.CreateAccountsAsync()).Patient;
-        var secret = Totp.NewSecret();
+        var secret = TotpCodes.NewSecret();
         await Fixture.WithScopeAsync(async sp =>
         {
             var protectedSecret = sp.GetRequiredService<TotpSecrets>().Protect(secret);
@@ -96,7 +97,7 @@ public sealed class RecoveryTests(IdentityServiceFixture fixture) : AccountTest(
         var id = await StartAsync(http, patient.Snils);
         var code = await Mailbox.WaitForCodeAsync(user.PhoneNumber!, since, MailTimeout);
         Mailbox.To(user.Email!, since).ShouldBeEmpty("the authenticator app is the second factor, not the e-mail");
-        var totp = Totp.Compute(secret, Totp.StepAt(DateTimeOffset.UtcNow));
+        var totp = Authenticator.CodeAt(secret, DateTimeOffset.UtcNow);
 
         var verified = await JsonAsync(await http.PostAsJsonAsync($"{Recovery}/{id}/verification", new { code, secondFactorCode = totp }), HttpStatusCode.OK);
         verified.GetProperty("resetToken").GetString().ShouldNotBeNullOrEmpty();

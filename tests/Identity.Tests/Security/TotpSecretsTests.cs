@@ -10,7 +10,7 @@ public sealed class TotpSecretsTests
     public void A_protected_secret_round_trips_and_does_not_show_the_secret()
     {
         var secrets = new TotpSecrets(new EphemeralDataProtectionProvider());
-        var secret = Totp.NewSecret();
+        var secret = TotpCodes.NewSecret();
 
         var stored = secrets.Protect(secret);
 
@@ -22,7 +22,7 @@ public sealed class TotpSecretsTests
     public void A_tampered_value_is_refused()
     {
         var secrets = new TotpSecrets(new EphemeralDataProtectionProvider());
-        var stored = secrets.Protect(Totp.NewSecret());
+        var stored = secrets.Protect(TotpCodes.NewSecret());
         var tampered = stored[..^4] + (stored[^4] == 'A' ? 'B' : 'A') + stored[^3..];
 
         Should.Throw<CryptographicException>(() => secrets.Unprotect(tampered));
@@ -32,7 +32,7 @@ public sealed class TotpSecretsTests
     public void Another_purpose_cannot_read_it()
     {
         var provider = new EphemeralDataProtectionProvider();
-        var stored = new TotpSecrets(provider).Protect(Totp.NewSecret());
+        var stored = new TotpSecrets(provider).Protect(TotpCodes.NewSecret());
 
         Should.Throw<CryptographicException>(() => provider.CreateProtector("another purpose").Unprotect(stored));
     }
