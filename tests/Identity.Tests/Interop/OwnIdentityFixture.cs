@@ -23,12 +23,15 @@ public sealed class OwnIdentityFixture : IAsyncLifetime
     public string IssuerUrl => Issuer.ToString().TrimEnd('/');
     public DemoAccounts Demo { get; private set; } = null!;
 
+    /// <summary>The demo file identity wrote on its first start (with the generated passwords and secrets).</summary>
+    public string DemoFile => Path.Combine(_dataFolder, "demo.json");
+
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
         var port = FreePort();
         Issuer = new Uri($"http://127.0.0.1:{port}/");
-        var demoFile = Path.Combine(_dataFolder, "demo.json");
+        var demoFile = DemoFile;
         var settings = IdentityServiceFixture.Settings(await servers.Postgres.CreateDatabaseAsync(), await servers.RabbitMq.CreateVirtualHostAsync(), demoFile);
         settings["Identity:Issuer"] = IssuerUrl;
         Factory = new IdentityFactory(settings);
