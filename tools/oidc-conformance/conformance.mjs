@@ -111,17 +111,23 @@ const tokens = await client.authorizationCodeGrant(web, callback, checks);
 const claims = tokens.claims();
 report('code_pkce_second_factor', !!tokens.access_token && !!claims?.sub && (claims.amr ?? []).includes('mfa'),
   { sub: claims?.sub, amr: claims?.amr });
-await expectRefusal('single_use_code', () => client.authorizationCodeGrant(web, callback, checks), 'invalid_grant');
-
 const userinfo = await client.fetchUserInfo(web, tokens.access_token, claims.sub);
 report('userinfo', userinfo.sub === claims.sub, { sub: userinfo.sub, name: userinfo.name !== undefined });
 
-const rotated = await client.refreshTokenGrant(web, tokens.refresh_token);
-report('refresh_rotation', !!rotated.refresh_token && rotated.refresh_token !== tokens.refresh_token, 'new refresh token');
+let rotated;
+try {
+  rotated = await client.refreshTokenGrant(web, tokens.refresh_token);
+  report('refresh_rotation', !!rotated.refresh_token && rotated.refresh_token !== tokens.refresh_token, 'new refresh token');
+} catch (e) {
+  report('refresh_rotation', false, `${e?.error ?? e?.name}: ${e?.error_description ?? e?.message}`);
+  process.exit(1);
+}
 
 await client.tokenRevocation(web, rotated.refresh_token);
 await expectRefusal('revocation', () => client.refreshTokenGrant(web, rotated.refresh_token), 'invalid_grant');
 await expectRefusal('refresh_reuse_detection', () => client.refreshTokenGrant(web, tokens.refresh_token), 'invalid_grant');
+// Last, because a replayed code revokes whatever was issued from it (RFC 6749 §4.1.2).
+await expectRefusal('single_use_code', () => client.authorizationCodeGrant(web, callback, checks), 'invalid_grant');
 
 const endSession = client.buildEndSessionUrl(web, {
   id_token_hint: tokens.id_token,
