@@ -9,6 +9,9 @@ ensure_packages() {
   for pkg in postgresql rabbitmq-server redis-server poppler-utils python3-aiosmtpd softhsm2; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
+  # Node.js and npm run the OpenID Connect conformance check (openid-client, tools/oidc-conformance).
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
   if ((${#missing[@]})); then
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -21,6 +24,7 @@ summary() { echo "tests: $1 passed, $2 failed, $3 skipped"; }
 
 ensure_packages || { echo "package installation failed"; summary 0 0 0; exit 1; }
 dotnet tool restore >/dev/null || { echo "dotnet tool restore failed"; summary 0 0 0; exit 1; }
+(cd tools/oidc-conformance && npm ci --no-audit --no-fund >/dev/null) || { echo "npm ci (tools/oidc-conformance) failed"; summary 0 0 0; exit 1; }
 
 echo "Building Gosuslugi.Health.sln ..."
 if ! dotnet build Gosuslugi.Health.sln -c Debug -nologo -clp:ErrorsOnly; then
