@@ -39,12 +39,13 @@ internal static class AuthenticationExtensions
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
                 .RequireRole(HealthClaims.Roles.Patient)
-                .RequireAssertion(c => c.User.HasScope(HealthClaims.Scopes.Health)))
+                .AddRequirements(new ScopeRequirement(HealthClaims.Scopes.Health)))
             .AddPolicy(Policies.MedicalOrganization, p => p
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
                 .RequireRole(HealthClaims.Roles.MedicalOrganization)
-                .RequireAssertion(c => c.User.HasScope(HealthClaims.Scopes.HealthPublish) && c.User.GetOrganizationId() is not null))
+                .AddRequirements(new ScopeRequirement(HealthClaims.Scopes.HealthPublish))
+                .RequireAssertion(c => c.User.GetOrganizationId() is not null))
             .AddPolicy(Policies.Doctor, p => p
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()

@@ -9,9 +9,13 @@ namespace Gosuslugi.Health.ServiceDefaults.Auth;
 /// A requirement's refusal that the person can act on (confirm the account, give consent, ...). The 403 problem then
 /// carries <see cref="Detail"/> and <see cref="Reason"/> instead of the generic "not allowed".
 /// </summary>
-public sealed class AuthorizationRefusal(IAuthorizationHandler handler, string reason, string detail)
+public sealed class AuthorizationRefusal(IAuthorizationHandler handler, string reason, string detail,
+    IReadOnlyDictionary<string, object?>? extensions = null)
     : AuthorizationFailureReason(handler, detail)
 {
+    /// <summary>More members of the problem, for a frontend or its developer (e.g. the scope that is missing).</summary>
+    public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+
     /// <summary>Stable code, written as the problem's <c>reason</c> extension.</summary>
     public string Reason { get; } = reason;
 
@@ -39,16 +43,14 @@ internal sealed class RefusalProblemResultHandler(IProblemDetailsService problem
         }
 
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetails
         {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Detail = refusal.Detail,
-                Extensions = { ["reason"] = refusal.Reason },
-            },
-        });
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Forbidden",
+            Detail = refusal.Detail,
+            Extensions = { ["reason"] = refusal.Reason },
+        };
+        foreach (var (name, value) in refusal.Extensions) problem.Extensions[name] = value;
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 }

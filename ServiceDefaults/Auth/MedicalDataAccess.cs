@@ -54,6 +54,11 @@ public sealed class MedicalDataRequirement : AuthorizationHandler<MedicalDataReq
             case MedicalDataAccess.ConsentNotInForce:
                 context.Fail(new AuthorizationRefusal(this, ConsentNotInForceReason, ConsentNotInForceDetail));
                 break;
+            case MedicalDataAccess.None when context.User.IsInRole(HealthClaims.Roles.Patient) && !context.User.IsActingForSomeoneElse()
+                                             && !context.User.HasScope(HealthClaims.Scopes.Health):
+                // A patient's own token that the frontend asked without the health scope: say which scope to ask for.
+                context.Fail(ScopeRequirement.MissingScope(this, HealthClaims.Scopes.Health));
+                break;
             default:
                 // Not a patient's or a representative's token: a plain 403, nothing to explain.
                 context.Fail();

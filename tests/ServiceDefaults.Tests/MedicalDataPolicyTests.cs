@@ -144,9 +144,21 @@ public sealed class MedicalDataPolicyTests(MedicalDataFixture f) : IClassFixture
         problem.GetProperty("reason").GetString().ShouldBe("account_not_confirmed");
     }
 
+    [Fact]
+    public async Task A_patients_token_without_the_health_scope_gets_a_403_naming_the_scope_to_ask_for()
+    {
+        var confirmed = new Dictionary<string, object> { ["acc_level"] = "confirmed", ["pd_consent"] = "true" };
+        using var response = await f.GetRecordAsync(f.Issuer.CreateToken(Guid.CreateVersion7().ToString(), ["patient"], ["openid"], confirmed));
+
+        var problem = await ProblemOf(response, HttpStatusCode.Forbidden);
+        problem.GetProperty("reason").GetString().ShouldBe(ScopeRequirement.MissingScopeReason);
+        problem.GetProperty("requiredScope").GetString().ShouldBe("health");
+        problem.GetProperty("detail").GetString()!.ShouldContain("scope=openid health");
+    }
+
     public static TheoryData<string> NotMedicalDataTokens =>
     [
-        "doctor", "admin", "organization", "patient-without-health-scope", "acting-without-delegation",
+        "doctor", "admin", "organization", "acting-without-delegation",
         "acting-without-actor-sub", "acting-with-appointments-scope-only", "acting-with-own-health-scope",
     ];
 
@@ -168,7 +180,6 @@ public sealed class MedicalDataPolicyTests(MedicalDataFixture f) : IClassFixture
             "admin" => f.Issuer.CreateToken(sub, ["admin"], ["health"], confirmed),
             "organization" => f.Issuer.CreateToken(sub, ["medical_organization"], ["health.publish"],
                 new Dictionary<string, object> { ["org_id"] = Guid.CreateVersion7().ToString() }),
-            "patient-without-health-scope" => f.Issuer.CreateToken(sub, ["patient"], ["openid"]),
             "acting-without-delegation" => f.Issuer.CreateToken(sub, ["patient"], [HealthClaims.Scopes.DelegatedRecords], Acting(actor, null)),
             "acting-without-actor-sub" => f.Issuer.CreateToken(sub, ["patient"], [HealthClaims.Scopes.DelegatedRecords],
                 Acting(new Dictionary<string, string> { ["client_id"] = "web" }, Guid.CreateVersion7().ToString())),
