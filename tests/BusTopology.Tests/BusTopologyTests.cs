@@ -20,7 +20,7 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
     public void Every_service_of_the_repository_with_a_bus_is_deployed()
     {
         // Every web project of the repository (services, identity, whatever comes next; tests aside) that uses the bus.
-        var root = RepositoryRoot();
+        var root = RepositoryFolders.Root();
         var withBus = SourceFiles(root, "*.csproj")
             .Where(project => !Path.GetRelativePath(root, project).StartsWith("tests"))
             .Where(project => File.ReadAllText(project).Contains("Microsoft.NET.Sdk.Web"))
@@ -180,15 +180,6 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
         Directory.EnumerateFiles(directory, pattern).Concat(Directory.EnumerateDirectories(directory)
             .Where(sub => Path.GetFileName(sub) is not ("bin" or "obj" or ".data" or ".git" or "node_modules"))
             .SelectMany(sub => SourceFiles(sub, pattern)));
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Gosuslugi.Health.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException("Gosuslugi.Health.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what) where T : class
     {

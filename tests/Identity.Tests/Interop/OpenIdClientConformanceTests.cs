@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Gosuslugi.Health.TestInfrastructure;
 
 namespace Gosuslugi.Health.Identity.Tests.Interop;
 
@@ -14,7 +15,7 @@ public sealed class OpenIdClientConformanceTests(OwnIdentityFixture fixture)
     [Fact]
     public async Task Openid_client_passes_every_check()
     {
-        var folder = Path.Combine(RepositoryRoot(), "tools", "oidc-conformance");
+        var folder = Path.Combine(RepositoryFolders.Root(), "tools", "oidc-conformance");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "openid-client")))
             (await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], folder)).ExitCode.ShouldBe(0, "npm ci");
 
@@ -42,14 +43,5 @@ public sealed class OpenIdClientConformanceTests(OwnIdentityFixture fixture)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Gosuslugi.Health.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException("Gosuslugi.Health.sln not found above " + AppContext.BaseDirectory);
     }
 }
