@@ -69,6 +69,7 @@ public static class TokenServer
                 server.AddEventHandler(RevocationOfWholeGrants.Descriptor);
                 server.AddEventHandler(DiscoveryMetadata.Descriptor);
                 server.AddEventHandler(TokenResponseParameters.Descriptor);
+                server.AddEventHandler(NoIdentityTokenOnRefresh.Descriptor);
                 server.AddEventHandler(DelegationSubjectTokens.Descriptor);
                 foreach (var handler in ConfiguredIssuer.Handlers) server.AddEventHandler(handler);
                 foreach (var handler in WellFormedParameters.Handlers) server.AddEventHandler(handler);
