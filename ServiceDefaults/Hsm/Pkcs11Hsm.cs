@@ -110,25 +110,8 @@ public sealed class Pkcs11Hsm : IDisposable
     });
 
     /// <summary>Makes sure an AES-256 key-encryption key with this label exists (created inside the HSM if not).</summary>
-    public void EnsureAesKey(string label)
-    {
-        if (WithSession(session => FindHandle(session, label, CKO.CKO_SECRET_KEY)) is not null) return;
-        lock (_creationGate)
-        {
-            if (WithSession(session => FindHandle(session, label, CKO.CKO_SECRET_KEY)) is not null) return;
-            var a = Factories.ObjectAttributeFactory;
-            List<IObjectAttribute> template =
-            [
-                a.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), a.Create(CKA.CKA_KEY_TYPE, CKK.CKK_AES), a.Create(CKA.CKA_VALUE_LEN, 32UL),
-                a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, true), a.Create(CKA.CKA_LABEL, label),
-                a.Create(CKA.CKA_ID, RandomNumberGenerator.GetBytes(16)),
-                a.Create(CKA.CKA_SENSITIVE, true), a.Create(CKA.CKA_EXTRACTABLE, false), a.Create(CKA.CKA_ENCRYPT, true), a.Create(CKA.CKA_DECRYPT, true),
-            ];
-            Run(label, Generate, session => _handles[(label, CKO.CKO_SECRET_KEY)] =
-                session.GenerateKey(Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN), template));
-            _logger.LogInformation("Created AES-256 key {KeyLabel} in the HSM", label);
-        }
-    }
+    public void EnsureAesKey(string label) =>
+        EnsureSecretKey(label, CKK.CKK_AES, CKM.CKM_AES_KEY_GEN, CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, "AES-256");
 
     /// <summary>
     /// AES-256-GCM inside the HSM with the key <paramref name="label"/>: a fresh 96-bit nonce, then ciphertext and tag.
@@ -168,7 +151,14 @@ public sealed class Pkcs11Hsm : IDisposable
     /// Makes sure a 256-bit generic-secret key for HMAC-SHA256 with this label exists (created inside the HSM if not),
     /// sensitive and non-extractable: it can only be used to compute MACs there.
     /// </summary>
-    public void EnsureHmacKey(string label)
+    public void EnsureHmacKey(string label) =>
+        EnsureSecretKey(label, CKK.CKK_GENERIC_SECRET, CKM.CKM_GENERIC_SECRET_KEY_GEN, CKA.CKA_SIGN, CKA.CKA_VERIFY, "HMAC");
+
+    /// <summary>
+    /// A 256-bit secret key generated inside the token (persistent, private, sensitive, non-extractable) for the two
+    /// operations it is meant for, unless one with this label exists. Created once however many threads ask.
+    /// </summary>
+    private void EnsureSecretKey(string label, CKK keyType, CKM generation, CKA use, CKA inverseUse, string kind)
     {
         if (HasSecretKey(label)) return;
         lock (_creationGate)
@@ -177,14 +167,14 @@ public sealed class Pkcs11Hsm : IDisposable
             var a = Factories.ObjectAttributeFactory;
             List<IObjectAttribute> template =
             [
-                a.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), a.Create(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET), a.Create(CKA.CKA_VALUE_LEN, 32UL),
+                a.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), a.Create(CKA.CKA_KEY_TYPE, keyType), a.Create(CKA.CKA_VALUE_LEN, 32UL),
                 a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, true), a.Create(CKA.CKA_LABEL, label),
                 a.Create(CKA.CKA_ID, RandomNumberGenerator.GetBytes(16)),
-                a.Create(CKA.CKA_SENSITIVE, true), a.Create(CKA.CKA_EXTRACTABLE, false), a.Create(CKA.CKA_SIGN, true), a.Create(CKA.CKA_VERIFY, true),
+                a.Create(CKA.CKA_SENSITIVE, true), a.Create(CKA.CKA_EXTRACTABLE, false), a.Create(use, true), a.Create(inverseUse, true),
             ];
             Run(label, Generate, session => _handles[(label, CKO.CKO_SECRET_KEY)] =
-                session.GenerateKey(Factories.MechanismFactory.Create(CKM.CKM_GENERIC_SECRET_KEY_GEN), template));
-            _logger.LogInformation("Created HMAC key {KeyLabel} in the HSM", label);
+                session.GenerateKey(Factories.MechanismFactory.Create(generation), template));
+            _logger.LogInformation("Created {KeyKind} key {KeyLabel} in the HSM", kind, label);
         }
     }
 
