@@ -9,15 +9,12 @@ namespace Gosuslugi.Health.Records.Data;
 /// <summary>
 /// Encrypts in place what a database from before encryption at rest holds in clear: after migration
 /// SealMedicalContent renamed the clear columns (<c>*_clear</c>), every row is sealed with its patient's data key into
-/// the new columns and its clear values are set to null, a batch per transaction (rows claimed with SKIP LOCKED, so a
-/// second instance shares the work and a crash resumes where it stopped). DropClearMedicalContent then drops them.
-/// Raw SQL: the columns it reads are no longer in the model.
+/// the new columns and its clear values are set to null (<see cref="SealInPlace"/>). DropClearMedicalContent then
+/// drops them.
 /// </summary>
 public sealed class SealMedicalContentStep(PatientDataKeys<RecordsDb> keys, ILogger<SealMedicalContentStep> logger)
     : IMigrationDataStep<RecordsDb>
 {
-    private const int BatchSize = 500;
-
     public string AfterMigration => "20261207170117_SealMedicalContent";
 
     public async Task RunAsync(RecordsDb db, CancellationToken ct)
@@ -26,39 +23,39 @@ public sealed class SealMedicalContentStep(PatientDataKeys<RecordsDb> keys, ILog
         try
         {
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            var items = await SealBatchesAsync(connection, """
+            var items = await SealInPlace.RunAsync(connection, keys, """
                 SELECT id, patient_id, title_clear, details_clear::text, correction_reason_clear FROM record_items
                 WHERE title IS NULL LIMIT @batch FOR UPDATE SKIP LOCKED
-                """, (reader, cipher) =>
+                """, (reader, cipher) => new(
                 [
                     cipher.Seal(reader.GetString(2)).Bytes, cipher.Seal(reader.GetString(3)).Bytes,
-                    reader.IsDBNull(4) ? DBNull.Value : cipher.Seal(reader.GetString(4)).Bytes,
-                ],
+                    reader.IsDBNull(4) ? null : cipher.Seal(reader.GetString(4)).Bytes,
+                ]),
                 "UPDATE record_items SET title = $2, details = $3, correction_reason = $4, title_clear = NULL, details_clear = NULL, correction_reason_clear = NULL WHERE id = $1",
                 ct);
-            var observations = await SealBatchesAsync(connection, """
+            var observations = await SealInPlace.RunAsync(connection, keys, """
                 SELECT id, patient_id, analyte_name_clear, value_clear, value_text_clear, reference_low_clear,
                        reference_high_clear, reference_text_clear, comment_clear
                 FROM observations WHERE content IS NULL LIMIT @batch FOR UPDATE SKIP LOCKED
-                """, (reader, cipher) =>
+                """, (reader, cipher) => new(
                 [
                     new ObservationContent(reader.GetString(2), NullableDecimal(reader, 3), NullableString(reader, 4),
                         NullableDecimal(reader, 5), NullableDecimal(reader, 6), NullableString(reader, 7),
                         NullableString(reader, 8)).SealWith(cipher).Bytes,
-                ],
+                ]),
                 """
                 UPDATE observations SET content = $2, analyte_name_clear = NULL, value_clear = NULL, value_text_clear = NULL,
                     reference_low_clear = NULL, reference_high_clear = NULL, reference_text_clear = NULL, comment_clear = NULL
                 WHERE id = $1
                 """,
                 ct);
-            var documents = await SealBatchesAsync(connection, """
+            var documents = await SealInPlace.RunAsync(connection, keys, """
                 SELECT id, patient_id, file_name_clear, content_clear FROM record_documents
                 WHERE content IS NULL LIMIT @batch FOR UPDATE SKIP LOCKED
-                """, (reader, cipher) =>
+                """, (reader, cipher) => new(
                 [
                     cipher.Seal(reader.GetString(2)).Bytes, cipher.Seal(reader.GetFieldValue<byte[]>(3)).Bytes,
-                ],
+                ]),
                 "UPDATE record_documents SET file_name = $2, content = $3, file_name_clear = NULL, content_clear = NULL WHERE id = $1",
                 ct);
             logger.LogInformation("Sealed {Items} record items, {Observations} values and {Documents} documents with their patients' keys",
@@ -67,46 +64,6 @@ public sealed class SealMedicalContentStep(PatientDataKeys<RecordsDb> keys, ILog
         finally
         {
             await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>Claims rows with <paramref name="select"/> (id and patient first), seals them and updates them, until none is left.</summary>
-    private async Task<int> SealBatchesAsync(NpgsqlConnection connection, string select,
-        Func<NpgsqlDataReader, PatientCipher, object[]> seal, string update, CancellationToken ct)
-    {
-        var total = 0;
-        while (true)
-        {
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var rows = new List<(Guid Id, Guid PatientId, object[] Sealed)>();
-            await using (var command = new NpgsqlCommand(select, connection, transaction))
-            {
-                command.Parameters.AddWithValue("batch", BatchSize);
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                var ciphers = new Dictionary<Guid, PatientCipher>();
-                while (await reader.ReadAsync(ct))
-                {
-                    var patientId = reader.GetGuid(1);
-                    if (!ciphers.TryGetValue(patientId, out var cipher))
-                        ciphers[patientId] = cipher = await keys.ForWritingAsync(patientId, ct);
-                    rows.Add((reader.GetGuid(0), patientId, seal(reader, cipher)));
-                }
-            }
-            if (rows.Count == 0) return total;
-
-            await using (var batch = new NpgsqlBatch(connection, transaction))
-            {
-                foreach (var row in rows)
-                {
-                    var command = new NpgsqlBatchCommand(update);
-                    command.Parameters.Add(new NpgsqlParameter { Value = row.Id });
-                    foreach (var value in row.Sealed) command.Parameters.Add(new NpgsqlParameter { Value = value });
-                    batch.BatchCommands.Add(command);
-                }
-                await batch.ExecuteNonQueryAsync(ct);
-            }
-            await transaction.CommitAsync(ct);
-            total += rows.Count;
         }
     }
 
