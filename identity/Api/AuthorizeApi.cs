@@ -36,7 +36,8 @@ public static class AuthorizeApi
         IAntiforgery Antiforgery,
         SessionStore Sessions,
         AccountLockout Lockout,
-        SignInCompletion Completion);
+        SignInCompletion Completion,
+        TimeProvider Time);
 
     private static async Task<Results<RazorComponentResult, SignInHttpResult, ForbidHttpResult, RedirectHttpResult>> AuthorizeAsync(
         HttpContext context, [AsParameters] AuthorizeServices s, CancellationToken ct)
@@ -88,6 +89,6 @@ public static class AuthorizeApi
         {
             return default;
         }
-        return (user, session, cookie.Properties?.IssuedUtc ?? DateTimeOffset.UtcNow);
+        return (user, session, cookie.Properties?.IssuedUtc ?? s.Time.GetUtcNow());
     }
 }

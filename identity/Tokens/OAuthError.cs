@@ -13,13 +13,8 @@ public sealed record OAuthError(
     [JsonIgnore] public int StatusCode { get; init; } = StatusCodes.Status400BadRequest;
 
     public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
-    public static OAuthError InvalidClient(string description) => new("invalid_client", description) { StatusCode = StatusCodes.Status401Unauthorized };
     public static OAuthError InvalidGrant(string description) => new("invalid_grant", description);
     public static OAuthError UnauthorizedClient(string description) => new("unauthorized_client", description);
     public static OAuthError UnsupportedGrantType(string description) => new("unsupported_grant_type", description);
-    public static OAuthError UnsupportedResponseType(string description) => new("unsupported_response_type", description);
-    public static OAuthError UnsupportedTokenType(string description) => new("unsupported_token_type", description);
     public static OAuthError InvalidScope(string description) => new("invalid_scope", description);
-    public static OAuthError AccessDenied(string description) => new("access_denied", description);
-    public static OAuthError LoginRequired(string description) => new("login_required", description);
 }

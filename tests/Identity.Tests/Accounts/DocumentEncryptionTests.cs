@@ -50,7 +50,7 @@ public sealed class DocumentEncryptionTests(IdentityServiceFixture fixture) : Ac
         (await http.PutAsJsonAsync(Documents, DocumentsBody(passportNumber, omsNumber))).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var stored = await RowsAsJsonAsync(Fixture.ConnectionString, person.UserId);
-        ShouldHoldNoDocumentText(stored, passportNumber, omsNumber, "2013-07-09", "2016-03-01", "2036-02-28", Insurer);
+        SealedStorage.ShouldHoldNoReadable(stored, [passportNumber, omsNumber, "2013-07-09", "2016-03-01", "2036-02-28", Insurer]);
         stored.ShouldContain(row => row.Contains("\"wrapped_key\""), "the person has a data key, stored wrapped");
         var index = await Fixture.WithDbAsync(db => db.Users.Where(u => u.Id == person.UserId).Select(u => u.OmsPolicyNumberIndex).SingleAsync());
         index.ShouldNotBeNull().Length.ShouldBe(32);
@@ -135,10 +135,10 @@ public sealed class DocumentEncryptionTests(IdentityServiceFixture fixture) : Ac
             using (var own = await ClientAsync(person.UserId)) client.DefaultRequestHeaders.Authorization = own.DefaultRequestHeaders.Authorization;
 
             using (var read = await client.GetAsync(Profile))
-                await ShouldBeUnreadableAsync(read, numbers[person.UserId]);
+                await SealedStorage.ShouldBeUnreadableProblemAsync(read, numbers[person.UserId]);
             // A change is compared with what is stored: it is refused too, and nothing is overwritten.
             using (var change = await client.PutAsJsonAsync(Documents, new { omsPolicy = new { number = NewOmsNumber(), insurer = Insurer, validFrom = "2020-01-01" } }))
-                await ShouldBeUnreadableAsync(change, numbers[person.UserId]);
+                await SealedStorage.ShouldBeUnreadableProblemAsync(change, numbers[person.UserId]);
         }
         try { Directory.Delete(folder, recursive: true); } catch (DirectoryNotFoundException) { }
     }
@@ -170,7 +170,7 @@ public sealed class DocumentEncryptionTests(IdentityServiceFixture fixture) : Ac
 
             var stored = new List<string>();
             foreach (var id in new[] { withBoth, withPolicy, without }) stored.AddRange(await RowsAsJsonAsync(cs, id));
-            ShouldHoldNoDocumentText(stored, passportNumber, omsNumber, secondOmsNumber, "2013-07-09", "2016-03-01", "2036-02-28", Insurer);
+            SealedStorage.ShouldHoldNoReadable(stored, [passportNumber, omsNumber, secondOmsNumber, "2013-07-09", "2016-03-01", "2036-02-28", Insurer]);
             stored.ShouldAllBe(row => !row.Contains("_clear\""), "the clear columns are gone");
 
             await using var scope = identity.Services.CreateAsyncScope();
@@ -198,26 +198,6 @@ public sealed class DocumentEncryptionTests(IdentityServiceFixture fixture) : Ac
             restarted.Services.GetRequiredService<Pkcs11Hsm>().HasSecretKey(DocumentBlindIndex.Key).ShouldBeFalse();
         }
         try { Directory.Delete(folder, recursive: true); } catch (DirectoryNotFoundException) { }
-    }
-
-    private static void ShouldHoldNoDocumentText(List<string> rows, params string[] texts)
-    {
-        foreach (var text in texts)
-        {
-            var hex = Convert.ToHexStringLower(Encoding.UTF8.GetBytes(text));
-            rows.Where(row => row.Contains(text) || row.Contains(hex)).ShouldBeEmpty($"\"{text}\" is stored readable");
-        }
-    }
-
-    private static async Task ShouldBeUnreadableAsync(HttpResponseMessage response, string omsNumber)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, body);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var problem = JsonDocument.Parse(body).RootElement;
-        problem.GetProperty("detail").GetString()!.ShouldContain("не удалось расшифровать");
-        problem.TryGetProperty("traceId", out _).ShouldBeTrue();
-        body.ShouldNotContain(omsNumber);
     }
 
     /// <summary>The person's users row and data key row, as PostgreSQL renders them (bytea as hex).</summary>

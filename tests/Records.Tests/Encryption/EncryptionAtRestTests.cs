@@ -52,7 +52,7 @@ public sealed class EncryptionAtRestTests(RecordsApp app)
 
         var stored = await RowsAsJsonAsync(app.ConnectionString, patientId);
         stored.Count.ShouldBeGreaterThanOrEqualTo(5, "the item, its three values, its document (and the patient's key)");
-        ShouldHoldNoMedicalText(stored);
+        SealedStorage.ShouldHoldNoReadable(stored, MedicalText);
         var pdfHex = Convert.ToHexStringLower(pdf[..64]);
         stored.ShouldAllBe(row => !row.Contains(pdfHex), "the PDF is stored readable");
         // What queries filter on stays in clear.
@@ -94,7 +94,7 @@ public sealed class EncryptionAtRestTests(RecordsApp app)
 
         using var response = await app.PatientClient(other).GetAsync("/api/v1/records/history");
 
-        await ShouldBeUnreadableAsync(response);
+        await SealedStorage.ShouldBeUnreadableProblemAsync(response, "Приём");
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class EncryptionAtRestTests(RecordsApp app)
             using var client = second.CreateClient();
             client.DefaultRequestHeaders.Authorization = app.PatientClient(patientId).DefaultRequestHeaders.Authorization;
             using var response = await client.GetAsync("/api/v1/records/history");
-            await ShouldBeUnreadableAsync(response);
+            await SealedStorage.ShouldBeUnreadableProblemAsync(response, "Приём");
         }
     }
 
@@ -152,7 +152,7 @@ public sealed class EncryptionAtRestTests(RecordsApp app)
         await upgraded.InitializeAsync(); // migrations, and the sealing step between them
 
         var stored = await RowsAsJsonAsync(database, patientId);
-        ShouldHoldNoMedicalText(stored);
+        SealedStorage.ShouldHoldNoReadable(stored, MedicalText);
         stored.ShouldAllBe(row => !row.Contains("_clear\""), "the clear columns are gone");
 
         using var patient = upgraded.PatientClient(patientId);
@@ -162,26 +162,6 @@ public sealed class EncryptionAtRestTests(RecordsApp app)
         item["observations"]![0]!["value"]!.GetValue<decimal>().ShouldBe(118m);
         item["observations"]![0]!["comment"]!.GetValue<string>().ShouldBe("Срочно к эндокринологу");
         (await patient.GetByteArrayAsync($"/api/v1/records/items/{itemId}/document")).ShouldBe(pdf);
-    }
-
-    private static void ShouldHoldNoMedicalText(List<string> rows)
-    {
-        foreach (var text in MedicalText)
-        {
-            var hex = Convert.ToHexStringLower(Encoding.UTF8.GetBytes(text));
-            rows.Where(row => row.Contains(text) || row.Contains(hex)).ShouldBeEmpty($"\"{text}\" is stored readable");
-        }
-    }
-
-    private static async Task ShouldBeUnreadableAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, body);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        var problem = JsonDocument.Parse(body).RootElement;
-        problem.GetProperty("detail").GetString()!.ShouldContain("не удалось расшифровать");
-        problem.TryGetProperty("traceId", out _).ShouldBeTrue();
-        body.ShouldNotContain("Приём");
     }
 
     /// <summary>Every row of the tables that hold a patient's record (and keys), as PostgreSQL renders it (bytea as hex).</summary>
