@@ -2,6 +2,7 @@ using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Events;
 using Gosuslugi.Health.Records.Preventive;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Consents;
 using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +24,7 @@ public static class RecordsExtensions
         {
             bus.AddAccessRestrictionsConsumer<RecordsDb>(builder);
             bus.AddConsumer<PatientRegisteredConsumer>();
-            bus.AddCareConsumers();
+            bus.AddCareConsumers<RecordsDb>(builder);
             bus.AddConsumer<ThresholdCrossingConsumer>().Endpoint(e => e.Name = ThresholdCrossingConsumer.EndpointName);
         });
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Consents;
 using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +33,8 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
         // The patient's restrictions (identity's AccessRestrictionChanged), enforced on doctors' reads.
         modelBuilder.AddPatientAccessRestrictions();
         modelBuilder.AddPatientDataKeys();
+        // Which organizations have the patient in their care (Appointments' events), for doctors' reads.
+        modelBuilder.AddCareRelationships();
 
         modelBuilder.Entity<RecordItem>(item =>
         {
@@ -91,15 +94,6 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
             threshold.Property(t => t.AnalyteCode).HasMaxLength(64);
             threshold.Property(t => t.Low).HasPrecision(18, 6);
             threshold.Property(t => t.High).HasPrecision(18, 6);
-        });
-
-        modelBuilder.Entity<CareRelationship>(care =>
-        {
-            care.ToTable("care_relationships");
-            care.HasKey(c => c.SourceId);
-            care.Property(c => c.SourceId).ValueGeneratedNever();
-            care.Property(c => c.Kind).HasMaxLength(16);
-            care.HasIndex(c => new { c.PatientId, c.OrganizationId });
         });
 
         modelBuilder.Entity<KnownPatient>(patient =>

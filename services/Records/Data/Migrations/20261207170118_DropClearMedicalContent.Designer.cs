@@ -56,7 +56,7 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                     b.ToTable("analyte_thresholds", (string)null);
                 });
 
-            modelBuilder.Entity("Gosuslugi.Health.Records.Domain.CareRelationship", b =>
+            modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Care.CareRelationship", b =>
                 {
                     b.Property<Guid>("SourceId")
                         .HasColumnType("uuid")
