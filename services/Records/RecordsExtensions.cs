@@ -4,6 +4,7 @@ using Gosuslugi.Health.Records.Preventive;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Consents;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -23,7 +24,7 @@ public static class RecordsExtensions
         builder.AddServiceMessaging<RecordsDb>(bus =>
         {
             bus.AddAccessRestrictionsConsumer<RecordsDb>(builder);
-            bus.AddConsumer<PatientRegisteredConsumer>();
+            bus.AddPatientRegisteredConsumer<RecordsDb>(builder);
             bus.AddCareConsumers<RecordsDb>(builder);
             bus.AddConsumer<ThresholdCrossingConsumer>().Endpoint(e => e.Name = ThresholdCrossingConsumer.EndpointName);
         });

@@ -1,10 +1,10 @@
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Consents;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 using Gosuslugi.Health.SickLeave.Certificates;
 using Gosuslugi.Health.SickLeave.Data;
 using Gosuslugi.Health.SickLeave.Demo;
-using Gosuslugi.Health.SickLeave.Events;
 using Gosuslugi.Health.SickLeave.Requests;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,7 +21,7 @@ public static class SickLeaveExtensions
         builder.AddPatientDataEncryption<SickLeaveDb>();
         builder.AddServiceMessaging<SickLeaveDb>(bus =>
         {
-            bus.AddConsumer<PatientRegisteredConsumer>();
+            bus.AddPatientRegisteredConsumer<SickLeaveDb>(builder);
             bus.AddCareConsumers<SickLeaveDb>(builder);
             bus.AddAccessRestrictionsConsumer<SickLeaveDb>(builder);
         });

@@ -13,6 +13,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 
 namespace Gosuslugi.Health.SickLeave.Tests;
 

@@ -11,6 +11,7 @@ using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 
 namespace Gosuslugi.Health.Records.Api;
 

@@ -2,6 +2,7 @@ using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Consents;
 using Gosuslugi.Health.ServiceDefaults.Encryption;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 using Gosuslugi.Health.SickLeave.Domain;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,6 +31,8 @@ public sealed class SickLeaveDb(DbContextOptions<SickLeaveDb> options) : DbConte
         // Doctors read a patient's certificates while the patient is in their organization's care, unless restricted.
         modelBuilder.AddCareRelationships();
         modelBuilder.AddPatientAccessRestrictions();
+        // Organizations name patients by SNILS; the certificate and the organizations' queue show the name.
+        modelBuilder.AddKnownPatients();
 
         modelBuilder.Entity<SickLeaveCertificate>(certificate =>
         {
@@ -81,19 +84,6 @@ public sealed class SickLeaveDb(DbContextOptions<SickLeaveDb> options) : DbConte
             // The overdue sweep reads only unanswered requests, by due time.
             request.HasIndex(r => r.DueAt).HasDatabaseName("ix_missing_certificate_requests_awaiting_answer")
                 .HasFilter("status = 'submitted'");
-        });
-
-        modelBuilder.Entity<KnownPatient>(patient =>
-        {
-            patient.ToTable("known_patients");
-            patient.HasKey(p => p.PatientId);
-            patient.Property(p => p.PatientId).ValueGeneratedNever();
-            patient.Property(p => p.Snils).HasMaxLength(11);
-            patient.HasIndex(p => p.Snils).IsUnique();
-            patient.Property(p => p.FamilyName).HasMaxLength(100);
-            patient.Property(p => p.GivenName).HasMaxLength(100);
-            patient.Property(p => p.MiddleName).HasMaxLength(100);
-            patient.Ignore(p => p.FullName);
         });
     }
 }

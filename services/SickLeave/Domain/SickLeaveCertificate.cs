@@ -64,23 +64,3 @@ public sealed class CertificateVersion
 
     public DateTimeOffset ReceivedAt { get; init; }
 }
-
-/// <summary>A patient as identity announced them: organizations name patients by SNILS, the certificate prints the name.</summary>
-public sealed class KnownPatient
-{
-    public Guid PatientId { get; init; }
-
-    public required string Snils { get; init; }
-
-    public required string FamilyName { get; set; }
-
-    public required string GivenName { get; set; }
-
-    public string? MiddleName { get; set; }
-
-    public DateOnly BirthDate { get; set; }
-
-    public DateTimeOffset RegisteredAt { get; init; }
-
-    public string FullName => string.Join(' ', new[] { FamilyName, GivenName, MiddleName }.Where(p => !string.IsNullOrWhiteSpace(p)));
-}

@@ -6,6 +6,7 @@ using Gosuslugi.Health.SickLeave.Certificates;
 using Gosuslugi.Health.SickLeave.Domain;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 
 namespace Gosuslugi.Health.SickLeave.Pdf;
 

@@ -270,7 +270,7 @@ namespace Gosuslugi.Health.SickLeave.Data.Migrations
                     b.ToTable("certificate_versions", (string)null);
                 });
 
-            modelBuilder.Entity("Gosuslugi.Health.SickLeave.Domain.KnownPatient", b =>
+            modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Patients.KnownPatient", b =>
                 {
                     b.Property<Guid>("PatientId")
                         .HasColumnType("uuid")
