@@ -7,7 +7,6 @@ using Gosuslugi.Health.ServiceDefaults.Auth;
 using Gosuslugi.Health.SickLeave.Domain;
 using Gosuslugi.Health.SickLeave.Requests;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.SickLeave.Api;
 
@@ -61,10 +60,7 @@ public static class MissingCertificateRequestsApi
         if (await CertificatesApi.RefusedAsync(http, user, requests.Db, patientId, AccessActions.Read, ReadPurpose, null, ct) is { } refused)
             return refused;
 
-        var items = await requests.Db.Requests.AsNoTracking().Where(r => r.PatientId == patientId)
-            .OrderByDescending(r => r.SubmittedAt).ThenByDescending(r => r.Id).ToListAsync(ct);
-        var responses = new List<MissingCertificateRequestResponse>(items.Count);
-        foreach (var item in items) responses.Add(await requests.DescribeAsync(item, ct));
+        var responses = await requests.ListAsync(patientId, ct);
         await requests.Db.LogAccessAsync(http, patientId, RecordSections.SickLeave, AccessActions.Read, ReadPurpose, ct: ct);
         return TypedResults.Ok(new MissingCertificateRequestListResponse(responses));
     }
@@ -76,10 +72,9 @@ public static class MissingCertificateRequestsApi
         if (await CertificatesApi.RefusedAsync(http, user, requests.Db, patientId, AccessActions.Read, ReadPurpose, id, ct) is { } refused)
             return refused;
 
-        var request = await requests.Db.Requests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.PatientId == patientId, ct);
-        if (request is null) return TypedResults.NotFound();
+        // Someone else's request answers exactly like a missing one.
+        if (await requests.FindAsync(id, patientId, ct) is not { } response) return TypedResults.NotFound();
 
-        var response = await requests.DescribeAsync(request, ct);
         await requests.Db.LogAccessAsync(http, patientId, RecordSections.SickLeave, AccessActions.Read, ReadPurpose, id, ct: ct);
         return TypedResults.Ok(response);
     }

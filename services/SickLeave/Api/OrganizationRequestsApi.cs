@@ -7,7 +7,6 @@ using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Gosuslugi.Health.SickLeave.Requests;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.SickLeave.Api;
 
@@ -43,27 +42,10 @@ public static class OrganizationRequestsApi
         if (errors.Count > 0) return Problems.Validation(errors);
 
         var organizationId = user.GetOrganizationId()!.Value;
-        var query = requests.Db.Requests.AsNoTracking().Where(r => r.OrganizationId == organizationId);
-        query = status is null
-            ? query.Where(r => r.Status == SickLeaveRequestStatuses.Submitted || r.Status == SickLeaveRequestStatuses.Overdue)
-            : query.Where(r => r.Status == status);
-        var items = await query.OrderBy(r => r.DueAt).ThenBy(r => r.Id).Take(take).ToListAsync(ct);
-
-        var patientIds = items.Select(r => r.PatientId).Distinct().ToList();
-        var patients = await requests.Db.KnownPatients.AsNoTracking().Where(p => patientIds.Contains(p.PatientId))
-            .ToDictionaryAsync(p => p.PatientId, ct);
-        var responses = new List<OrganizationRequestResponse>(items.Count);
-        foreach (var item in items)
-        {
-            var patient = patients.GetValueOrDefault(item.PatientId);
-            responses.Add(new OrganizationRequestResponse(
-                patient is null ? null : new RequestPatientDto(patient.PatientId, patient.FullName, patient.BirthDate, patient.Snils),
-                await requests.DescribeAsync(item, ct)));
-            // The organization read the patient's details and request: the patient sees it in the access log.
-            requests.Db.AddAccessEvent(http, item.PatientId, RecordSections.SickLeave, AccessActions.Read, ReadPurpose, item.Id);
-        }
-        if (items.Count > 0) await requests.Db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new OrganizationRequestListResponse(responses));
+        // The organization reads each patient's details and request: the patient sees it in the access log.
+        var queue = await requests.QueueAsync(organizationId, status, take,
+            r => requests.Db.AddAccessEvent(http, r.PatientId, RecordSections.SickLeave, AccessActions.Read, ReadPurpose, r.Id), ct);
+        return TypedResults.Ok(new OrganizationRequestListResponse(queue));
     }
 
     public static async Task<Results<Ok<MissingCertificateRequestResponse>, NotFound, ValidationProblem, ProblemHttpResult>>

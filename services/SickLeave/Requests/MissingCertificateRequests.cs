@@ -113,6 +113,52 @@ public sealed class MissingCertificateRequests(SickLeaveDb db, PatientDataKeys<S
         return (request.Status == SickLeaveRequestStatuses.Answered ? AnswerResult.Answered : AnswerResult.Refused, request);
     }
 
+    /// <summary>The patient's requests, newest first.</summary>
+    public async Task<IReadOnlyList<MissingCertificateRequestResponse>> ListAsync(Guid patientId, CancellationToken ct)
+    {
+        var items = await db.Requests.AsNoTracking().Where(r => r.PatientId == patientId)
+            .OrderByDescending(r => r.SubmittedAt).ThenByDescending(r => r.Id).ToListAsync(ct);
+        var responses = new List<MissingCertificateRequestResponse>(items.Count);
+        foreach (var item in items) responses.Add(await DescribeAsync(item, ct));
+        return responses;
+    }
+
+    /// <summary>One of the patient's requests, or null (also when it is someone else's).</summary>
+    public async Task<MissingCertificateRequestResponse?> FindAsync(Guid requestId, Guid patientId, CancellationToken ct) =>
+        await db.Requests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == requestId && r.PatientId == patientId, ct) is { } request
+            ? await DescribeAsync(request, ct)
+            : null;
+
+    /// <summary>
+    /// An organization's queue, soonest due first (overdue ones lead): by default the requests still waiting for an
+    /// answer, each with the patient's details; <paramref name="onRead"/> is told of each request read and the reads
+    /// are saved.
+    /// </summary>
+    public async Task<IReadOnlyList<OrganizationRequestResponse>> QueueAsync(Guid organizationId, string? status, int take,
+        Action<MissingCertificateRequest> onRead, CancellationToken ct)
+    {
+        var query = db.Requests.AsNoTracking().Where(r => r.OrganizationId == organizationId);
+        query = status is null
+            ? query.Where(r => r.Status == SickLeaveRequestStatuses.Submitted || r.Status == SickLeaveRequestStatuses.Overdue)
+            : query.Where(r => r.Status == status);
+        var items = await query.OrderBy(r => r.DueAt).ThenBy(r => r.Id).Take(take).ToListAsync(ct);
+
+        var patientIds = items.Select(r => r.PatientId).Distinct().ToList();
+        var patients = await db.KnownPatients.AsNoTracking().Where(p => patientIds.Contains(p.PatientId))
+            .ToDictionaryAsync(p => p.PatientId, ct);
+        var queue = new List<OrganizationRequestResponse>(items.Count);
+        foreach (var item in items)
+        {
+            var patient = patients.GetValueOrDefault(item.PatientId);
+            queue.Add(new OrganizationRequestResponse(
+                patient is null ? null : new RequestPatientDto(patient.PatientId, patient.FullName, patient.BirthDate, patient.Snils),
+                await DescribeAsync(item, ct)));
+            onRead(item);
+        }
+        if (items.Count > 0) await db.SaveChangesAsync(ct);
+        return queue;
+    }
+
     public async Task<MissingCertificateRequestResponse> DescribeAsync(MissingCertificateRequest r, CancellationToken ct)
     {
         var cipher = r.Comment is null && r.RefusalReason is null ? null : await keys.ForReadingAsync(r.PatientId, ct);
