@@ -87,7 +87,8 @@ internal static class AuthenticationExtensions
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ValidateIssuerSigningKey = true,
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            // ES256 (identity's keys since December), RS256 (its earlier keys, until they are retired).
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256],
             ValidTypes = ["at+jwt"],
             ClockSkew = ClockSkew,
             NameClaimType = HealthClaims.Subject,
