@@ -77,6 +77,9 @@ internal static class AuthenticationExtensions
         options.IncludeErrorDetails = false; // WWW-Authenticate says invalid_token; the reason goes to our log only
         options.SaveToken = false;
         options.RefreshOnIssuerKeyNotFound = true;
+        // A token found valid is remembered briefly (RememberedTokenValidation); the deny-list is still asked each time.
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new RememberedTokenValidation(TimeProvider.System));
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = true,
