@@ -121,6 +121,7 @@ public static class FhirBody
         "PVAL116" => ("Недопустимый код: такого значения нет в наборе FHIR R4.", OperationOutcome.IssueType.CodeInvalid),
         "PVAL128" => ("Неизвестный элемент: в ресурсе FHIR R4 его нет.", OperationOutcome.IssueType.Structure),
         "PVAL127" => ("Элемент должен быть массивом или одиночным значением, как в FHIR R4.", OperationOutcome.IssueType.Structure),
+        "PVAL129" => ("Пустой элемент: в FHIR элемент без значения не передают.", OperationOutcome.IssueType.Value),
         "PVAL120" => ("Значение должно быть закодировано в base64.", OperationOutcome.IssueType.Value),
         var code when code.StartsWith("JSON", StringComparison.Ordinal) => ("Неверная структура JSON ресурса FHIR R4.", OperationOutcome.IssueType.Structure),
         _ => ("Значение имеет неверный тип или формат FHIR R4.", OperationOutcome.IssueType.Value),

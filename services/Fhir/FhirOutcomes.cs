@@ -1,7 +1,10 @@
 using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Gosuslugi.Health.Fhir;
 
@@ -67,8 +70,11 @@ public static class FhirOutcomes
 }
 
 /// <summary>An IResult that writes a FHIR resource as application/fhir+json.</summary>
-public sealed class FhirResult(int status, Resource resource, string? location = null) : IResult, IStatusCodeHttpResult
+public sealed class FhirResult(int status, Resource resource, string? location = null) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
+    /// <summary>The statuses a FHIR route may answer with a resource (an OperationOutcome for every refusal).</summary>
+    private static readonly int[] Statuses = [200, 400, 404, 409, 413, 415, 422];
+
     public int StatusCode { get; } = status;
 
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
@@ -81,5 +87,13 @@ public sealed class FhirResult(int status, Resource resource, string? location =
         httpContext.Response.ContentType = FhirOutcomes.MediaType + "; charset=utf-8";
         if (location is not null) httpContext.Response.Headers.Location = location;
         await httpContext.Response.Body.WriteAsync(FhirOutcomes.SerializeToUtf8Bytes(Resource), httpContext.RequestAborted);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        foreach (var status in Statuses)
+        {
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(object), [FhirOutcomes.MediaType]));
+        }
     }
 }

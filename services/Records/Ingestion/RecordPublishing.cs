@@ -31,7 +31,7 @@ public abstract record PublishOutcome
 /// Stores a mapped item for the organization, keyed by (organization, external id): a first submission creates the
 /// item, a resend of the same content changes nothing, different content is a correction (a new version with a
 /// reason). The item, its values, its document, the MedicalRecordItemPublished event and the access event commit in
-/// one transaction. Its content is sealed with <paramref name="cipher"/>, the patient's data key.
+/// one transaction (the caller's, when it holds one: a transaction Bundle). Its content is sealed with the patient's data key.
 /// </summary>
 public static class RecordPublishing
 {
@@ -73,7 +73,9 @@ public static class RecordPublishing
             }
 
             var item = NewVersion(ingested, publisher, patient, cipher, current, contentHash, now);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Inside a transaction Bundle's transaction, whose entries commit together, nothing is retried: a race fails the Bundle.
+            var ambient = db.Database.CurrentTransaction is not null;
+            await using var transaction = ambient ? null : await db.Database.BeginTransactionAsync(ct);
             try
             {
                 if (current is not null)
@@ -84,7 +86,8 @@ public static class RecordPublishing
                         .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsCurrent, false).SetProperty(i => i.SupersededAt, now), ct);
                     if (superseded == 0)
                     {
-                        await transaction.RollbackAsync(ct);
+                        if (ambient) return Busy();
+                        await transaction!.RollbackAsync(ct);
                         if (attempt < Attempts) continue;
                         return Busy();
                     }
@@ -95,13 +98,14 @@ public static class RecordPublishing
 
                 Add(db, http, item, ingested, cipher, current is null, now);
                 await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
+                if (transaction is not null) await transaction.CommitAsync(ct);
                 return new PublishOutcome.Published(item);
             }
             catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
             {
                 // A concurrent submission of the same item won the race; answer as for a repeat (or correct it).
-                await transaction.RollbackAsync(ct);
+                if (ambient) return Busy();
+                await transaction!.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
                 if (attempt >= Attempts) return Busy();
             }
