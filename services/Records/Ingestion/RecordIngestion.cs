@@ -37,6 +37,7 @@ public static class RecordIngestion
         Publisher publisher, IReadOnlyList<SubmittedResource> submitted, FhirIssues allIssues, DateTimeOffset now, CancellationToken ct)
     {
         var prepared = new List<(IngestedItem Item, KnownPatient Patient, FhirIssues Issues)>();
+        var patients = new Dictionary<string, KnownPatient?>(StringComparer.Ordinal);
         foreach (var (resource, issues) in submitted)
         {
             var read = new ProfileReading(issues, now);
@@ -53,7 +54,12 @@ public static class RecordIngestion
             }
             // The patient is looked up even when other elements are wrong, so that every problem is named at once.
             var snils = item?.Snils ?? (issues.Has("subject") ? null : FhirProfile.SnilsOf(resource));
-            var patient = snils is null ? null : await db.KnownPatients.AsNoTracking().SingleOrDefaultAsync(p => p.Snils == snils, ct);
+            KnownPatient? patient = null;
+            if (snils is not null && !patients.TryGetValue(snils, out patient))
+            {
+                // A Bundle's entries are mostly of one patient: looked up once.
+                patient = patients[snils] = await db.KnownPatients.AsNoTracking().SingleOrDefaultAsync(p => p.Snils == snils, ct);
+            }
             if (snils is not null && patient is null)
             {
                 read.Fail("subject.identifier.value", UnknownPatient);
@@ -70,6 +76,8 @@ public static class RecordIngestion
         foreach (var (_, patient, _) in prepared) ciphers.Add(await keys.ForWritingAsync(patient.PatientId, ct));
 
         await using var transaction = prepared.Count > 1 ? await db.Database.BeginTransactionAsync(ct) : null;
+        // A failed entry rolls the whole transaction back: no savepoint per entry's SaveChanges.
+        db.Database.AutoSavepointsEnabled = transaction is null;
         var stored = new List<StoredEntry>();
         for (var i = 0; i < prepared.Count; i++)
         {
