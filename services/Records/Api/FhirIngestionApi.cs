@@ -43,11 +43,7 @@ public static class FhirIngestionApi
     {
         var api = app.MapGroup("/api/v1/records").WithTags("Ingestion");
 
-        api.MapPost("/fhir/{resourceType}", PublishFhirResource)
-            .RequireAuthorization(Policies.MedicalOrganization)
-            .Accepts<JsonElement>(FhirOutcomes.MediaType, "application/json")
-            .DescribeFhirRoutes()
-            .WithName(nameof(PublishFhirResource));
+        Publishing(api.MapPost("/fhir/{resourceType}", PublishFhirResource), nameof(PublishFhirResource)).DescribeFhirRoutes();
         api.MapGet("/fhir/{resourceType}/{externalId}", GetPublishedItem)
             .RequireAuthorization(Policies.MedicalOrganization)
             .WithName(nameof(GetPublishedItem));
@@ -56,19 +52,14 @@ public static class FhirIngestionApi
         fhir.MapGet("/metadata", GetCapabilityStatement)
             .AllowAnonymous()
             .WithName(nameof(GetCapabilityStatement));
-        fhir.MapPost("/", PublishTransaction)
-            .RequireAuthorization(Policies.MedicalOrganization)
-            .Accepts<JsonElement>(FhirOutcomes.MediaType, "application/json")
-            .DescribeFhirTransaction()
-            .WithName(nameof(PublishTransaction));
-        fhir.MapPost("/{resourceType}", PublishFhirResource)
-            .RequireAuthorization(Policies.MedicalOrganization)
-            .Accepts<JsonElement>(FhirOutcomes.MediaType, "application/json")
-            .DescribeFhirRoutes()
-            .WithName(nameof(PublishFhirResource) + "R4");
+        Publishing(fhir.MapPost("/", PublishTransaction), nameof(PublishTransaction)).DescribeFhirTransaction();
+        Publishing(fhir.MapPost("/{resourceType}", PublishFhirResource), nameof(PublishFhirResource) + "R4").DescribeFhirRoutes();
 
         return api;
     }
+
+    private static RouteHandlerBuilder Publishing(RouteHandlerBuilder route, string name) =>
+        route.RequireAuthorization(Policies.MedicalOrganization).AcceptsFhir().WithName(name);
 
     public static FhirResult GetCapabilityStatement() =>
         FhirOutcomes.Resource(StatusCodes.Status200OK, RecordsCapabilityStatement.Instance);

@@ -34,8 +34,7 @@ public sealed class FhirR4Tests(RecordsApp app, ITestOutputHelper output)
         {
             var encounter = FhirSamples.EncounterNode(snils, IngestionSupport.NewExternalId("enc"), IngestionSupport.HoursAgo(1));
             encounter["period"] = new JsonObject { ["start"] = date };
-            using var response = await client.PostAsync(IngestionSupport.FhirBase + "/Encounter",
-                new StringContent(encounter.ToJsonString(), Encoding.UTF8, FhirSamples.MediaType));
+            using var response = await client.PostFhirR4Async(encounter);
             var body = await response.JsonObjectAsync(HttpStatusCode.Created);
             var id = body["id"]!.GetValue<Guid>();
             var item = await app.WithDbAsync(db => db.Items.AsNoTracking().SingleAsync(i => i.Id == id));
@@ -55,8 +54,7 @@ public sealed class FhirR4Tests(RecordsApp app, ITestOutputHelper output)
         encounter["diagnosis"]![0]!["rank"] = "первый";
         encounter["unknownElement"] = true;
 
-        using var response = await client.PostAsync(IngestionSupport.FhirBase + "/Encounter",
-            new StringContent(encounter.ToJsonString(), Encoding.UTF8, FhirSamples.MediaType));
+        using var response = await client.PostFhirR4Async(encounter);
         var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
         errors.Keys.Order().ShouldBe(new[]
         {
@@ -230,8 +228,7 @@ public sealed class FhirR4Tests(RecordsApp app, ITestOutputHelper output)
             {
                 response.StatusCode.ShouldBe(expected);
             }
-            using (var response = await client.PostAsync(IngestionSupport.FhirBase + "/Encounter",
-                       new StringContent(encounter.ToJsonString(), Encoding.UTF8, FhirSamples.MediaType)))
+            using (var response = await client.PostFhirR4Async(encounter))
             {
                 response.StatusCode.ShouldBe(expected);
             }

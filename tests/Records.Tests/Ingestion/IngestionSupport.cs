@@ -44,6 +44,10 @@ public static class IngestionSupport
             .ToDictionary(group => group.Key, group => group.Select(issue => issue.Text).ToArray());
     }
 
+    /// <summary>POST /fhir/R4/{resourceType}.</summary>
+    public static Task<HttpResponseMessage> PostFhirR4Async(this HttpClient client, JsonObject resource) =>
+        client.PostAsync($"{FhirBase}/{resource["resourceType"]}", new StringContent(resource.ToJsonString(), Encoding.UTF8, FhirSamples.MediaType));
+
     public static Task<HttpResponseMessage> PostTransactionAsync(this HttpClient client, JsonObject bundle) =>
         client.PostAsync(FhirBase, new StringContent(bundle.ToJsonString(), Encoding.UTF8, FhirSamples.MediaType));
 
