@@ -46,8 +46,6 @@ public static class FhirOutcomes
     };
 
     /// <summary>A refusal: <paramref name="status"/> (400 malformed, 422 against the profile, 409, 404, 413, 415) with the outcome.</summary>
-    public static FhirResult Refused(int status, OperationOutcome outcome) => new(status, outcome);
-
     public static FhirResult Refused(int status, IEnumerable<FhirIssue> issues) => new(status, Of(issues));
 
     public static FhirResult Refused(int status, string? expression, string message,
@@ -55,8 +53,6 @@ public static class FhirOutcomes
 
     /// <summary>A resource as the answer (a transaction-response Bundle, a CapabilityStatement).</summary>
     public static FhirResult Resource(int status, Resource resource, string? location = null) => new(status, resource, location);
-
-    public static string Serialize(Base resource) => Serializer.SerializeToString(resource);
 
     public static byte[] SerializeToUtf8Bytes(Base resource)
     {

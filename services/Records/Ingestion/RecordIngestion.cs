@@ -5,6 +5,7 @@ using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Validation;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 
@@ -66,6 +67,16 @@ public static class RecordIngestion
             }
             if (item is not null && patient is not null) prepared.Add((item, patient, issues));
         }
+        // Entries are stored together and saved at once: each item of a Bundle once.
+        var identifiers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (item, _, issues) in prepared)
+        {
+            if (!identifiers.Add(item.ExternalId))
+            {
+                issues.Add(item.ResourceType == "Composition" ? "identifier.value" : "identifier[0].value",
+                    "Этот идентификатор уже есть у другого ресурса этого Bundle.", OperationOutcome.IssueType.Duplicate);
+            }
+        }
         if (allIssues.Any || prepared.Count != submitted.Count)
         {
             return new IngestionOutcome.Refused(StatusCodes.Status422UnprocessableEntity, allIssues);
@@ -76,8 +87,6 @@ public static class RecordIngestion
         foreach (var (_, patient, _) in prepared) ciphers.Add(await keys.ForWritingAsync(patient.PatientId, ct));
 
         await using var transaction = prepared.Count > 1 ? await db.Database.BeginTransactionAsync(ct) : null;
-        // A failed entry rolls the whole transaction back: no savepoint per entry's SaveChanges.
-        db.Database.AutoSavepointsEnabled = transaction is null;
         var stored = new List<StoredEntry>();
         for (var i = 0; i < prepared.Count; i++)
         {
@@ -101,7 +110,23 @@ public static class RecordIngestion
                     throw new InvalidOperationException($"Unexpected outcome {outcome}.");
             }
         }
-        if (transaction is not null) await transaction.CommitAsync(ct);
+        if (transaction is not null)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // Another request stored one of these items meanwhile; the Bundle as a whole can be sent again.
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                allIssues.Add("entry", "Записи с этими идентификаторами одновременно изменяются другим запросом; повторите запрос.",
+                    OperationOutcome.IssueType.Conflict);
+                return new IngestionOutcome.Refused(StatusCodes.Status409Conflict, allIssues);
+            }
+            await transaction.CommitAsync(ct);
+        }
         return new IngestionOutcome.Stored(stored);
     }
 }

@@ -31,7 +31,8 @@ public abstract record PublishOutcome
 /// Stores a mapped item for the organization, keyed by (organization, external id): a first submission creates the
 /// item, a resend of the same content changes nothing, different content is a correction (a new version with a
 /// reason). The item, its values, its document, the MedicalRecordItemPublished event and the access event commit in
-/// one transaction (the caller's, when it holds one: a transaction Bundle). Its content is sealed with the patient's data key.
+/// one transaction (the caller's, when it holds one: a transaction Bundle, saved by the caller). Its content is sealed
+/// with the patient's data key.
 /// </summary>
 public static class RecordPublishing
 {
@@ -73,7 +74,8 @@ public static class RecordPublishing
             }
 
             var item = NewVersion(ingested, publisher, patient, cipher, current, contentHash, now);
-            // Inside a transaction Bundle's transaction, whose entries commit together, nothing is retried: a race fails the Bundle.
+            // Inside a transaction Bundle's transaction, whose entries commit together, nothing is retried (a race fails the
+            // Bundle) and the caller saves all entries at once.
             var ambient = db.Database.CurrentTransaction is not null;
             await using var transaction = ambient ? null : await db.Database.BeginTransactionAsync(ct);
             try
@@ -97,8 +99,11 @@ public static class RecordPublishing
                 }
 
                 Add(db, http, item, ingested, cipher, current is null, now);
-                await db.SaveChangesAsync(ct);
-                if (transaction is not null) await transaction.CommitAsync(ct);
+                if (transaction is not null)
+                {
+                    await db.SaveChangesAsync(ct);
+                    await transaction.CommitAsync(ct);
+                }
                 return new PublishOutcome.Published(item);
             }
             catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })

@@ -150,18 +150,37 @@ public sealed class FhirR4Tests(RecordsApp app, ITestOutputHelper output)
     {
         var (patientId, snils) = await app.AddKnownPatientAsync();
         using var client = app.OrganizationClient(Guid.CreateVersion7());
-        var externalId = IngestionSupport.NewExternalId("enc");
+        var (corrected, unexplained) = (IngestionSupport.NewExternalId("enc"), IngestionSupport.NewExternalId("enc"));
         var start = IngestionSupport.HoursAgo(5);
-        // The second entry changes the first without a correction reason: found only when the first is stored.
+        foreach (var externalId in new[] { corrected, unexplained })
+        {
+            using var first = await client.PostFhirR4Async(FhirSamples.EncounterNode(snils, externalId, start));
+            first.StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+        var before = await app.StoredForAsync(patientId);
+
+        // The second entry supersedes a stored version; the third changes another without a reason, found only when
+        // the entries before it are being stored.
         var bundle = FhirSamples.Transaction(
             FhirSamples.LabReportNode(snils, IngestionSupport.NewExternalId("lab"), IngestionSupport.HoursAgo(4)),
-            FhirSamples.EncounterNode(snils, externalId, start),
-            FhirSamples.EncounterNode(snils, externalId, start, diagnosisCode: "J20.9", diagnosisName: "Острый бронхит"));
+            FhirSamples.EncounterNode(snils, corrected, start, diagnosisCode: "J20.9", diagnosisName: "Острый бронхит",
+                correctionReason: "Уточнён диагноз"),
+            FhirSamples.EncounterNode(snils, unexplained, start, diagnosisCode: "J20.9", diagnosisName: "Острый бронхит"));
+        using (var response = await client.PostTransactionAsync(bundle))
+        {
+            var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
+            errors.Keys.ShouldBe(["Bundle.entry[2].resource." + FhirProfile.CorrectionReasonPath]);
+        }
+        (await app.StoredForAsync(patientId)).ShouldBe(before);
 
-        using var response = await client.PostTransactionAsync(bundle);
-        var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
-        errors.Keys.ShouldBe(["Bundle.entry[2].resource." + FhirProfile.CorrectionReasonPath]);
-        (await app.StoredForAsync(patientId)).ShouldBe(Nothing);
+        var twice = FhirSamples.Transaction(
+            FhirSamples.EncounterNode(snils, corrected, start),
+            FhirSamples.EncounterNode(snils, corrected, start, correctionReason: "Повтор"));
+        using (var response = await client.PostTransactionAsync(twice))
+        {
+            (await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity)).Keys.ShouldBe(["Bundle.entry[1].resource.identifier[0].value"]);
+        }
+        (await app.StoredForAsync(patientId)).ShouldBe(before);
     }
 
     [Fact]
