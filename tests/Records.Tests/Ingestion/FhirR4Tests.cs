@@ -6,6 +6,8 @@ using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Ingestion;
 using Gosuslugi.Health.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
 
 namespace Gosuslugi.Health.Records.Tests.Ingestion;
@@ -86,6 +88,10 @@ public sealed class FhirR4Tests(RecordsApp app, ITestOutputHelper output)
         rest["interaction"]![0]!["code"]!.GetValue<string>().ShouldBe("transaction");
         rest["security"]!["service"]![0]!["coding"]![0]!["code"]!.GetValue<string>().ShouldBe("OAuth");
     }
+
+    [Fact]
+    public void The_SDK_is_warmed_up_at_start_up() =>
+        app.Factory.Services.GetServices<IHostedService>().ShouldContain(service => service.GetType().Name == "FhirWarmUp");
 
     [Fact]
     public async Task A_transaction_stores_its_resources_together_and_a_resend_changes_nothing()
