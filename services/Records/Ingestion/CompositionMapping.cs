@@ -46,7 +46,7 @@ public static class CompositionMapping
 
     public static IngestedItem? Map(Composition composition, ProfileReading read)
     {
-        var externalId = FhirProfile.ExternalId(composition.Identifier is { } identifier ? [identifier] : [], read, "identifier");
+        var externalId = FhirProfile.ExternalId(composition.Identifier is { } identifier ? [identifier] : [], read, FhirProfile.ExternalIdPath("Composition"));
         var snils = FhirProfile.Snils(composition.Subject, read);
 
         var status = ProfileReading.Literal(composition.StatusElement);

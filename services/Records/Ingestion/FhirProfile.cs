@@ -41,11 +41,14 @@ public static partial class FhirProfile
         _ => throw new InvalidOperationException($"No mapping for {resource.TypeName}."),
     };
 
+    /// <summary>Where a resource type carries the organization's own id.</summary>
+    public static string ExternalIdPath(string resourceType) => resourceType == "Composition" ? "identifier.value" : "identifier[0].value";
+
     /// <summary>The organization's own id of the item: identifier[0].value (Composition has one identifier, not a list).</summary>
-    public static string? ExternalId(IReadOnlyList<Identifier> identifiers, ProfileReading read, string path = "identifier[0]")
+    public static string? ExternalId(IReadOnlyList<Identifier> identifiers, ProfileReading read, string path = "identifier[0].value")
     {
         var value = identifiers.Count > 0 ? identifiers[0].Value : null;
-        return read.Text(value, path + ".value", required: true, ExternalIdLength, "Укажите идентификатор записи в медицинской организации.");
+        return read.Text(value, path, required: true, ExternalIdLength, "Укажите идентификатор записи в медицинской организации.");
     }
 
     /// <summary>The patient's SNILS from subject.identifier (system urn:oid:1.2.643.100.3), digits only.</summary>

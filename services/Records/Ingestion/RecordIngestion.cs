@@ -73,7 +73,7 @@ public static class RecordIngestion
         {
             if (!identifiers.Add(item.ExternalId))
             {
-                issues.Add(item.ResourceType == "Composition" ? "identifier.value" : "identifier[0].value",
+                issues.Add(FhirProfile.ExternalIdPath(item.ResourceType),
                     "Этот идентификатор уже есть у другого ресурса этого Bundle.", OperationOutcome.IssueType.Duplicate);
             }
         }

@@ -58,7 +58,7 @@ public static class RecordPublishing
                 }
                 if (current.ResourceType != ingested.ResourceType)
                 {
-                    return new PublishOutcome.Refused(StatusCodes.Status409Conflict, "identifier[0].value",
+                    return new PublishOutcome.Refused(StatusCodes.Status409Conflict, FhirProfile.ExternalIdPath(ingested.ResourceType),
                         $"Этот идентификатор уже использован для ресурса {current.ResourceType}.");
                 }
                 if (current.PatientId != patient.PatientId)
@@ -88,10 +88,10 @@ public static class RecordPublishing
                         .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsCurrent, false).SetProperty(i => i.SupersededAt, now), ct);
                     if (superseded == 0)
                     {
-                        if (ambient) return Busy();
+                        if (ambient) return Busy(ingested);
                         await transaction!.RollbackAsync(ct);
                         if (attempt < Attempts) continue;
-                        return Busy();
+                        return Busy(ingested);
                     }
                     await db.Observations
                         .Where(o => o.ItemId == current.Id)
@@ -109,16 +109,16 @@ public static class RecordPublishing
             catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
             {
                 // A concurrent submission of the same item won the race; answer as for a repeat (or correct it).
-                if (ambient) return Busy();
+                if (ambient) return Busy(ingested);
                 await transaction!.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
-                if (attempt >= Attempts) return Busy();
+                if (attempt >= Attempts) return Busy(ingested);
             }
         }
     }
 
-    private static PublishOutcome Busy() =>
-        new PublishOutcome.Refused(StatusCodes.Status409Conflict, "identifier[0].value",
+    private static PublishOutcome Busy(IngestedItem ingested) =>
+        new PublishOutcome.Refused(StatusCodes.Status409Conflict, FhirProfile.ExternalIdPath(ingested.ResourceType),
             "Запись с этим идентификатором одновременно изменяется другим запросом; повторите запрос.");
 
     private static RecordItem NewVersion(IngestedItem ingested, Publisher publisher, KnownPatient patient, PatientCipher cipher, RecordItem? current,
