@@ -77,6 +77,9 @@ internal static class AuthenticationExtensions
         options.IncludeErrorDetails = false; // WWW-Authenticate says invalid_token; the reason goes to our log only
         options.SaveToken = false;
         options.RefreshOnIssuerKeyNotFound = true;
+        // A token found valid is remembered briefly (RememberedTokenValidation); the deny-list is still asked each time.
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new RememberedTokenValidation(TimeProvider.System));
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = true,
@@ -87,7 +90,8 @@ internal static class AuthenticationExtensions
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ValidateIssuerSigningKey = true,
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            // ES256 (identity's keys since December), RS256 (its earlier keys, until they are retired).
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256],
             ValidTypes = ["at+jwt"],
             ClockSkew = ClockSkew,
             NameClaimType = HealthClaims.Subject,

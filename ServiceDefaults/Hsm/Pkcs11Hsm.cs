@@ -65,15 +65,35 @@ public sealed class Pkcs11Hsm : IDisposable
     }
 
     /// <summary>Generates an RSA key pair inside the HSM; the private key can sign and never leaves it.</summary>
-    public HsmRsa GenerateRsaKeyPair(string label, int keySizeInBits)
+    public HsmRsa GenerateRsaKeyPair(string label, int keySizeInBits) =>
+        GenerateSigningKeyPair(label, CKM.CKM_RSA_PKCS_KEY_PAIR_GEN,
+            [(CKA.CKA_MODULUS_BITS, (ulong)keySizeInBits), (CKA.CKA_PUBLIC_EXPONENT, new byte[] { 0x01, 0x00, 0x01 })],
+            (session, publicKey) => new HsmRsa(this, label, ReadRsaPublicKey(session, publicKey)));
+
+    // DER of the named curve P-256 (OID 1.2.840.10045.3.1.7), as CKA_EC_PARAMS wants it.
+    private static readonly byte[] P256Parameters = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+
+    /// <summary>Generates an ECDSA P-256 key pair inside the HSM; the private key can sign and never leaves it.</summary>
+    public HsmECDsa GenerateEcKeyPair(string label) =>
+        GenerateSigningKeyPair(label, CKM.CKM_EC_KEY_PAIR_GEN, [(CKA.CKA_EC_PARAMS, P256Parameters)],
+            (session, publicKey) => new HsmECDsa(this, label, ReadEcPublicKey(session, publicKey)));
+
+    /// <summary>A key pair on the token: the public half verifies, the private half is sensitive, not extractable, and signs.</summary>
+    private T GenerateSigningKeyPair<T>(string label, CKM mechanism, IReadOnlyList<(CKA Type, object Value)> algorithmAttributes,
+        Func<ISession, IObjectHandle, T> wrap)
     {
         var id = RandomNumberGenerator.GetBytes(16);
         var a = Factories.ObjectAttributeFactory;
         List<IObjectAttribute> publicTemplate =
         [
             a.Create(CKA.CKA_TOKEN, true), a.Create(CKA.CKA_PRIVATE, false), a.Create(CKA.CKA_LABEL, label), a.Create(CKA.CKA_ID, id),
-            a.Create(CKA.CKA_VERIFY, true), a.Create(CKA.CKA_MODULUS_BITS, (ulong)keySizeInBits),
-            a.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 0x01, 0x00, 0x01 }),
+            a.Create(CKA.CKA_VERIFY, true),
+            .. algorithmAttributes.Select(attribute => attribute.Value switch
+            {
+                ulong number => a.Create(attribute.Type, number),
+                byte[] bytes => a.Create(attribute.Type, bytes),
+                var other => throw new ArgumentException($"No PKCS#11 attribute of a {other.GetType().Name}."),
+            }),
         ];
         List<IObjectAttribute> privateTemplate =
         [
@@ -82,13 +102,24 @@ public sealed class Pkcs11Hsm : IDisposable
         ];
         return Run(label, Generate, session =>
         {
-            session.GenerateKeyPair(Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN), publicTemplate, privateTemplate,
+            session.GenerateKeyPair(Factories.MechanismFactory.Create(mechanism), publicTemplate, privateTemplate,
                 out var publicKey, out var privateKey);
             _handles[(label, CKO.CKO_PUBLIC_KEY)] = publicKey;
             _handles[(label, CKO.CKO_PRIVATE_KEY)] = privateKey;
-            return new HsmRsa(this, label, ReadRsaPublicKey(session, publicKey));
+            return wrap(session, publicKey);
         });
     }
+
+    /// <summary>The ECDSA key pair with this label, or null when the HSM holds none.</summary>
+    public HsmECDsa? FindEcKey(string label) => WithSession(session =>
+        FindHandle(session, label, CKO.CKO_PUBLIC_KEY) is { } publicKey ? new HsmECDsa(this, label, ReadEcPublicKey(session, publicKey)) : null);
+
+    /// <summary>Signs a hash with CKM_ECDSA inside the HSM: the signature is r ‖ s, as JWS (ES256) wants it.</summary>
+    internal byte[] SignEcdsa(string label, byte[] hash) => Run(label, Sign, session =>
+    {
+        var handle = FindHandle(session, label, CKO.CKO_PRIVATE_KEY) ?? throw new HsmUnavailableException($"The HSM holds no signing key {label}.");
+        return session.Sign(Factories.MechanismFactory.Create(CKM.CKM_ECDSA), handle, hash);
+    });
 
     /// <summary>The RSA key pair with this label, or null when the HSM holds none.</summary>
     public HsmRsa? FindRsaKey(string label) => WithSession(session =>
@@ -305,6 +336,20 @@ public sealed class Pkcs11Hsm : IDisposable
         if (found.Count == 0) return null;
         if (found.Count > 1) _logger.LogWarning("The HSM holds {Count} objects labelled {KeyLabel}; the first is used", found.Count, label);
         return _handles[(label, keyClass)] = found[0];
+    }
+
+    private static ECParameters ReadEcPublicKey(ISession session, IObjectHandle publicKey)
+    {
+        // CKA_EC_POINT is a DER OCTET STRING around the uncompressed point 04 ‖ X ‖ Y.
+        var point = session.GetAttributeValue(publicKey, [CKA.CKA_EC_POINT])[0].GetValueAsByteArray();
+        var reader = new System.Formats.Asn1.AsnReader(point, System.Formats.Asn1.AsnEncodingRules.DER);
+        var uncompressed = reader.ReadOctetString();
+        if (uncompressed.Length != 65 || uncompressed[0] != 0x04) throw new HsmUnavailableException("The HSM returned an EC point that is not an uncompressed P-256 point.");
+        return new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = uncompressed[1..33], Y = uncompressed[33..] },
+        };
     }
 
     private static RSAParameters ReadRsaPublicKey(ISession session, IObjectHandle publicKey)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 
 namespace Gosuslugi.Health.ServiceDefaults.Http;
@@ -222,6 +223,14 @@ public sealed class TextInputGuard(RequestDelegate next)
     private static async Task WriteProblemAsync(HttpContext context, string field, string message)
     {
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        foreach (var format in context.RequestServices.GetServices<ITextRefusalFormat>())
+        {
+            if (format.Handles(context.Request))
+            {
+                await format.WriteAsync(context, field, message);
+                return;
+            }
+        }
         var problems = context.RequestServices.GetService(typeof(IProblemDetailsService)) as IProblemDetailsService;
         var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
@@ -234,4 +243,16 @@ public sealed class TextInputGuard(RequestDelegate next)
             await context.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, "application/problem+json");
         }
     }
+}
+
+/// <summary>
+/// Answers a text the guard refuses in the format of the route instead of the RFC 9457 problem: a service whose routes
+/// speak another format (FHIR: an OperationOutcome) registers one. The guard runs before routing, so it decides by the request.
+/// </summary>
+public interface ITextRefusalFormat
+{
+    bool Handles(HttpRequest request);
+
+    /// <summary>Writes the 400 answer naming <paramref name="field"/> (its JSON path in the body).</summary>
+    Task WriteAsync(HttpContext context, string field, string message);
 }

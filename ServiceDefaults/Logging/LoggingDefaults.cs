@@ -15,6 +15,8 @@ internal static class LoggingDefaults
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         ["Logging:LogLevel:Yarp"] = "Warning",
+        // OpenIddict logs each protocol request and response (as JSON) at Information: several records per token.
+        ["Logging:LogLevel:OpenIddict"] = "Warning",
     };
 
     /// <summary>

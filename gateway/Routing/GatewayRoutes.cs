@@ -37,6 +37,10 @@ public static class GatewayRoutes
         new("identity-signatures", Identity, "/api/v1/signatures/{**rest}"),
         // Operators' API: closed at the edge too (a valid token); identity checks the admin role itself.
         new("identity-admin", Identity, "/api/v1/admin/{**rest}"),
+        // FHIR R4 for medical organizations' systems (Records' resources; see README "Publishing records"): the
+        // CapabilityStatement is public, as FHIR servers publish it; everything else needs a token.
+        new("fhir-metadata", "records", "/fhir/R4/metadata", IsPublic: true),
+        new("fhir", "records", "/fhir/R4/{**rest}"),
         // An optional catch-all also matches the bare collection path (/api/v1/immunizations).
         .. Services.Select(service => new GatewayRoute(service, service, $"/api/v1/{service}/{{**rest}}")),
         // Sick leave's API is /api/v1/sick-leave (the service's resource name has no hyphen).

@@ -107,6 +107,22 @@ public sealed class SessionStore(
             .SingleOrDefaultAsync(s => s.Id == sessionId && s.EndedAt == null && s.LastSeenAt > cutoff, ct);
     }
 
+    /// <summary>
+    /// The session if it is alive, marked as used now (a refresh token was rotated), in one statement; null when it has
+    /// ended or gone idle.
+    /// </summary>
+    public async Task<UserSession?> TouchActiveAsync(Guid sessionId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var cutoff = IdleCutoff;
+        var touched = await db.Sessions.FromSql($"""
+            UPDATE sessions SET last_seen_at = {now}
+            WHERE id = {sessionId} AND ended_at IS NULL AND last_seen_at > {cutoff}
+            RETURNING *
+            """).AsNoTracking().ToListAsync(ct);
+        return touched.SingleOrDefault();
+    }
+
     /// <summary>The person used the session (a code was issued from it, a refresh token was rotated).</summary>
     public Task TouchAsync(Guid sessionId, CancellationToken ct)
     {

@@ -73,6 +73,9 @@ public static class HsmSigningKeys
                     Kid = key.Kid,
                     N = key.N,
                     E = key.E,
+                    Crv = key.Crv,
+                    X = key.X,
+                    Y = key.Y,
                 });
             }
         }

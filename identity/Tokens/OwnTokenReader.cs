@@ -42,7 +42,7 @@ public sealed class OwnTokenReader(SigningKeyStore keys, IOptions<TokenServiceOp
             RequireSignedTokens = true,
             ValidateIssuerSigningKey = true,
             IssuerSigningKeys = keySet.ValidationKeys,
-            ValidAlgorithms = [SigningKeyStore.Algorithm],
+            ValidAlgorithms = SigningKeyStore.Algorithms,
             ValidTypes = [type],
         });
     }

@@ -1,6 +1,7 @@
 using Gosuslugi.Health.Identity.Accounts;
+using Gosuslugi.Health.Identity.Data;
 using Gosuslugi.Health.Identity.Domain;
-using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Identity.Tokens;
 
@@ -13,13 +14,30 @@ public sealed record PersonClaimValues(IReadOnlyList<string> Roles, string Accou
     public bool IsPatient => Roles.Contains(HealthRoles.Patient);
 }
 
-public sealed class PersonClaims(UserManager<HealthUser> users, AccountClaims accounts)
+/// <summary>A person as a grant reads them: the account and what their tokens will say.</summary>
+public sealed record GrantedPerson(HealthUser User, PersonClaimValues Claims);
+
+public sealed class PersonClaims(IdentityDb db)
 {
-    public async Task<PersonClaimValues> LoadAsync(HealthUser user, CancellationToken ct)
+    /// <summary>
+    /// The person (not tracked), their roles and whether their consent is in force, in one round trip: every code and
+    /// refresh grant reads them (three queries before: the user, the roles, the consent).
+    /// </summary>
+    public async Task<GrantedPerson?> LoadAsync(Guid userId, CancellationToken ct)
     {
-        var roles = (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal).ToList();
+        var row = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                User = u,
+                Roles = db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToList(),
+                Consent = db.PersonalDataConsents.Any(c => c.UserId == u.Id && c.WithdrawnAt == null),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (row is null) return null;
+        var roles = row.Roles.Order(StringComparer.Ordinal).ToList();
         // Consent to the processing of personal data matters for a patient's own record; staff get none.
-        bool? consent = roles.Contains(HealthRoles.Patient) ? await accounts.ConsentInForceAsync(user.Id, ct) is not null : null;
-        return new PersonClaimValues(roles, AccountClaims.LevelValue(user.Level), consent);
+        bool? consent = roles.Contains(HealthRoles.Patient) ? row.Consent : null;
+        return new GrantedPerson(row.User, new PersonClaimValues(roles, AccountClaims.LevelValue(row.User.Level), consent));
     }
 }

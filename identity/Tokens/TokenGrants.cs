@@ -37,13 +37,16 @@ public sealed class TokenGrants(
             ?? throw new InvalidOperationException("OpenIddict validated a grant without a principal.");
         if (!Guid.TryParse(granted.GetClaim(Claims.Subject), out var userId)) return OAuthError.InvalidGrant("The grant names no person.");
 
-        var user = await users.FindByIdAsync(userId.ToString());
-        if (user is null || await users.IsLockedOutAsync(user)) return await EndGrantAsync(granted, "The user can no longer sign in.", ct);
+        var person = await personClaims.LoadAsync(userId, ct);
+        if (person is null || await users.IsLockedOutAsync(person.User)) return await EndGrantAsync(granted, "The user can no longer sign in.", ct);
 
         UserSession? session = null;
         if (Guid.TryParse(granted.GetClaim(HealthClaims.SessionId), out var sessionId))
         {
-            session = await sessions.FindActiveAsync(sessionId, ct);
+            // A refresh is a use of the session: it is found alive and touched in one statement.
+            session = request.IsRefreshTokenGrantType()
+                ? await sessions.TouchActiveAsync(sessionId, ct)
+                : await sessions.FindActiveAsync(sessionId, ct);
             if (session is null || session.UserId != userId) return await EndGrantAsync(granted, "The sign-in session has ended.", ct);
         }
 
@@ -54,11 +57,9 @@ public sealed class TokenGrants(
         var left = authTime + Options.RefreshTokenAbsoluteLifetime - time.GetUtcNow();
         if (left <= TimeSpan.Zero) return await EndGrantAsync(granted, "The sign-in is too old: sign in again.", ct);
 
-        if (request.IsRefreshTokenGrantType() && session is not null) await sessions.TouchAsync(session.Id, ct);
-
         // The grant keeps its whole scope; a refresh that asks for less gets an access token narrowed to that
         // (OpenIddict narrows it and refuses anything wider), and the next refresh may ask for all of it again.
-        var principal = principals.Create(await PersonAsync(user, [.. granted.GetScopes()], authTime, session, ct));
+        var principal = principals.Create(PersonToken(person, [.. granted.GetScopes()], authTime, session));
         // The new tokens stay in the grant's authorization: revoking it (or a reused refresh token) revokes them all.
         principal.SetAuthorizationId(granted.GetAuthorizationId());
         principal.SetRefreshTokenLifetime(left < Options.RefreshTokenLifetime ? left : Options.RefreshTokenLifetime);
@@ -81,10 +82,10 @@ public sealed class TokenGrants(
             OrganizationName: client.OrganizationName));
     }
 
-    private async Task<AccessTokenRequest> PersonAsync(HealthUser user, IReadOnlyList<string> scopes, DateTimeOffset authTime,
-        UserSession? session, CancellationToken ct)
+    private static AccessTokenRequest PersonToken(GrantedPerson granted, IReadOnlyList<string> scopes, DateTimeOffset authTime,
+        UserSession? session)
     {
-        var person = await personClaims.LoadAsync(user, ct);
+        var (user, person) = granted;
         return new AccessTokenRequest(
             Subject: user.Id.ToString(),
             Scopes: scopes,

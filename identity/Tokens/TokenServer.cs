@@ -50,7 +50,8 @@ public static class TokenServer
                 // insists on one encryption and one signing credential at start-up: these in-memory ones satisfy that
                 // check and are never used, because every token it would protect has a format or a key of ours.
                 server.UseDataProtection().PreferDefaultAccessTokenFormat();
-                server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                // The placeholder signing key is ES256 like the HSM's keys, so that discovery names that algorithm too.
+                server.AddEphemeralEncryptionKey().AddEphemeralSigningKey(Microsoft.IdentityModel.Tokens.SecurityAlgorithms.EcdsaSha256);
 
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

@@ -212,7 +212,7 @@ public sealed class NoIdentityTokenOnRefresh : IOpenIddictServerHandler<ProcessS
 }
 
 /// <summary>The discovery document also names identity's own userinfo and end-session endpoints, and what a token can say.</summary>
-public sealed class DiscoveryMetadata(IOptions<TokenServiceOptions> options) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+public sealed class DiscoveryMetadata(IOptions<TokenServiceOptions> options, SigningKeyStore keys) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
         .UseSingletonHandler<DiscoveryMetadata>()
@@ -227,9 +227,12 @@ public sealed class DiscoveryMetadata(IOptions<TokenServiceOptions> options) : I
         "sid", "amr", "acc_level", "pd_consent", "act", "del",
     ];
 
-    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
+    public async ValueTask HandleAsync(HandleConfigurationRequestContext context)
     {
         var o = options.Value;
+        // OpenIddict names the algorithm of its placeholder credential (ES256); ID tokens are signed by the HSM's current
+        // key, which is RS256 in a deployment whose keys were made before ES256, until its next rotation.
+        context.IdTokenSigningAlgorithms.Add((await keys.GetKeysAsync(context.CancellationToken)).Signing.Algorithm);
         context.UserInfoEndpoint = new Uri(o.EndpointUrl("/connect/userinfo"));
         context.EndSessionEndpoint = new Uri(o.EndpointUrl(EndSessionApi.Path));
         // Public clients (browser, mobile) authenticate with nothing but their client_id.
@@ -238,7 +241,6 @@ public sealed class DiscoveryMetadata(IOptions<TokenServiceOptions> options) : I
         context.Metadata["ui_locales_supported"] = new OpenIddictParameter(System.Collections.Immutable.ImmutableArray.Create<string?>("ru-RU"));
         context.Metadata["request_parameter_supported"] = false;
         context.Metadata["request_uri_parameter_supported"] = false;
-        return ValueTask.CompletedTask;
     }
 }
 

@@ -1,3 +1,5 @@
+using Gosuslugi.Health.Fhir;
+using Gosuslugi.Health.Records.Api;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Events;
 using Gosuslugi.Health.Records.Preventive;
@@ -28,6 +30,8 @@ public static class RecordsExtensions
             bus.AddCareConsumers<RecordsDb>(builder);
             bus.AddConsumer<ThresholdCrossingConsumer>().Endpoint(e => e.Name = ThresholdCrossingConsumer.EndpointName);
         });
+        // FHIR ingestion (Api/FhirIngestionApi): the SDK warmed up before the first request, OperationOutcome on its routes.
+        builder.AddFhir(FhirIngestionApi.FhirBase, "/api/v1/records/fhir");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<PreventiveExamDueOptions>().BindConfiguration(PreventiveExamDueOptions.Section)
             .Validate(o => o.LeadDays >= 0 && o.BatchSize > 0 && o.Interval > TimeSpan.Zero,

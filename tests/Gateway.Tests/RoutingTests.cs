@@ -85,6 +85,35 @@ public sealed class RoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     }
 
     [Fact]
+    public async Task FHIR_R4_reaches_records_its_metadata_without_a_token_the_rest_only_with_one()
+    {
+        using (var metadata = await fixture.GetAsync("/fhir/R4/metadata"))
+        {
+            var echo = await GatewayFixture.EchoOf(metadata);
+            echo.Service.ShouldBe("records");
+            echo.PathAndQuery.ShouldBe("/fhir/R4/metadata");
+        }
+
+        foreach (var path in new[] { "/fhir/R4", "/fhir/R4/Encounter" })
+        {
+            using (var anonymous = await fixture.SendAsync(HttpMethod.Post, path,
+                       content: new StringContent("{\"resourceType\":\"Bundle\"}", System.Text.Encoding.UTF8, "application/fhir+json")))
+            {
+                await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+            }
+            fixture.Backends["records"].Received.ShouldNotContain(r => r.PathAndQuery == path);
+
+            using var response = await fixture.SendAsync(HttpMethod.Post, path, fixture.PatientToken(),
+                content: new StringContent("{\"resourceType\":\"Bundle\"}", System.Text.Encoding.UTF8, "application/fhir+json"));
+            var echo = await GatewayFixture.EchoOf(response);
+            echo.Service.ShouldBe("records");
+            echo.Method.ShouldBe("POST");
+            echo.PathAndQuery.ShouldBe(path);
+            echo.Header("Content-Type").ShouldStartWith("application/fhir+json");
+        }
+    }
+
+    [Fact]
     public async Task Token_endpoint_takes_a_form_post_without_a_token()
     {
         using var response = await fixture.SendAsync(HttpMethod.Post, "/connect/token",

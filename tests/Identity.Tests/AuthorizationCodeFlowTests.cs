@@ -63,7 +63,7 @@ public sealed class AuthorizationCodeFlowTests(IdentityServiceFixture fixture) :
         validation.IsValid.ShouldBeTrue(validation.Exception?.Message);
         var access = tokens.Access;
         access.Typ.ShouldBe("at+jwt");
-        access.Alg.ShouldBe("RS256");
+        access.Alg.ShouldBe("ES256");
         access.Kid.ShouldNotBeNullOrEmpty();
         access.Issuer.ShouldBe(IdentityServiceFixture.Issuer);
         access.Audiences.ShouldBe([IdentityServiceFixture.Audience]);

@@ -27,7 +27,7 @@ public sealed class DiscoveryTests(IdentityServiceFixture fixture) : IdentityTes
         Strings(root, "response_types_supported").ShouldBe(["code"]);
         Strings(root, "code_challenge_methods_supported").ShouldBe(["S256"]);
         Strings(root, "grant_types_supported").ShouldBe(["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"], ignoreOrder: true);
-        Strings(root, "id_token_signing_alg_values_supported").ShouldBe(["RS256"]);
+        Strings(root, "id_token_signing_alg_values_supported").ShouldBe(["ES256"]);
         Strings(root, "token_endpoint_auth_methods_supported").ShouldBe(["client_secret_basic", "client_secret_post", "none"], ignoreOrder: true);
         Strings(root, "subject_types_supported").ShouldBe(["public"]);
         Strings(root, "scopes_supported").ShouldBe(["openid", "profile", "offline_access", "health", "health.publish",
@@ -36,7 +36,7 @@ public sealed class DiscoveryTests(IdentityServiceFixture fixture) : IdentityTes
     }
 
     [Fact]
-    public async Task Jwks_publishes_public_rsa_signing_keys_only()
+    public async Task Jwks_publishes_public_p256_signing_keys_only()
     {
         using var http = Fixture.CreateClient();
         using var json = JsonDocument.Parse(await http.GetStringAsync("/.well-known/jwks.json"));
@@ -44,13 +44,15 @@ public sealed class DiscoveryTests(IdentityServiceFixture fixture) : IdentityTes
         keys.ShouldNotBeEmpty();
         foreach (var key in keys)
         {
-            key.GetProperty("kty").GetString().ShouldBe("RSA");
+            key.GetProperty("kty").GetString().ShouldBe("EC");
             key.GetProperty("use").GetString().ShouldBe("sig");
-            key.GetProperty("alg").GetString().ShouldBe("RS256");
+            key.GetProperty("alg").GetString().ShouldBe("ES256");
+            key.GetProperty("crv").GetString().ShouldBe("P-256");
             key.GetProperty("kid").GetString().ShouldNotBeNullOrEmpty();
-            // At least 2048 bits (RFC 8725 §3.5).
-            Convert.FromBase64String(Pad(key.GetProperty("n").GetString()!)).Length.ShouldBeGreaterThanOrEqualTo(256);
-            key.EnumerateObject().Select(p => p.Name).ShouldBe(["kty", "use", "alg", "kid", "n", "e"], ignoreOrder: true);
+            // A point of the curve: 32-byte coordinates, and no private member ("d").
+            Convert.FromBase64String(Pad(key.GetProperty("x").GetString()!)).Length.ShouldBe(32);
+            Convert.FromBase64String(Pad(key.GetProperty("y").GetString()!)).Length.ShouldBe(32);
+            key.EnumerateObject().Select(p => p.Name).ShouldBe(["kty", "use", "alg", "kid", "crv", "x", "y"], ignoreOrder: true);
         }
     }
 

@@ -47,7 +47,7 @@ public abstract class IdentityTest(IdentityServiceFixture fixture)
             ValidIssuer = IdentityServiceFixture.Issuer,
             ValidAudience = IdentityServiceFixture.Audience,
             IssuerSigningKeys = jwks.GetSigningKeys(),
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             ValidTypes = ["at+jwt"],
             ClockSkew = TimeSpan.FromSeconds(30),
             RequireExpirationTime = true,

@@ -16,6 +16,8 @@ public sealed class MalformedTextTests(RecordsApp app)
             extraFields: new Dictionary<string, string[]>
             {
                 ["/api/v1/records/fhir/{resourceType}"] = ["resourceType", "subject.identifier.value", "type[0].coding[0].display", "contained[1].valueString"],
+                ["/fhir/R4/{resourceType}"] = ["resourceType", "subject.identifier.value", "type[0].coding[0].display", "contained[1].valueString"],
+                ["/fhir/R4/"] = ["type", "entry[0].resource.subject.identifier.value", "entry[1].request.url"],
             });
 
         routes.ShouldNotBeEmpty();

@@ -74,6 +74,32 @@ public sealed class HsmTests : IDisposable
     }
 
     [Fact]
+    public async Task A_p256_key_signs_an_es256_jwt_inside_the_hsm_and_its_private_half_cannot_be_read()
+    {
+        using var ecdsa = _hsm.GenerateEcKeyPair("es256-signing");
+        ecdsa.KeySize.ShouldBe(256);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "https://issuer", Audience = "api", Claims = new Dictionary<string, object> { ["sub"] = "42" },
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = "e1" }, SecurityAlgorithms.EcdsaSha256),
+        });
+
+        // Verified with nothing but the public point, as the JWKS gives it, and found again by its label.
+        using var found = _hsm.FindEcKey("es256-signing").ShouldNotBeNull();
+        using var publicOnly = ECDsa.Create(found.ExportParameters(false));
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = "https://issuer", ValidAudience = "api", IssuerSigningKey = new ECDsaSecurityKey(publicOnly) { KeyId = "e1" },
+        });
+        result.IsValid.ShouldBeTrue(result.Exception?.Message);
+
+        Should.Throw<CryptographicException>(() => ecdsa.ExportParameters(includePrivateParameters: true));
+        _hsm.IsExtractable("es256-signing").ShouldBeFalse();
+        _hsm.FindEcKey("absent").ShouldBeNull();
+        _hsm.DrainUsage().ShouldContain(new HsmKeyUse("es256-signing", Pkcs11Hsm.Sign, 1));
+    }
+
+    [Fact]
     public void Wrapping_round_trips_and_refuses_a_changed_byte_other_associated_data_or_another_key()
     {
         _hsm.EnsureAesKey("kek-a");

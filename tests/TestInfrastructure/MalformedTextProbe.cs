@@ -109,7 +109,7 @@ public static partial class MalformedTextProbe
         try
         {
             using var problem = JsonDocument.Parse(text);
-            if (!problem.RootElement.TryGetProperty("errors", out var errors) || !errors.TryGetProperty(field, out _))
+            if (!NamesField(problem.RootElement, field))
             {
                 failures.Add($"{route} {what} in {field}: {status} without the field in errors: {text}");
             }
@@ -118,6 +118,15 @@ public static partial class MalformedTextProbe
         {
             failures.Add($"{route} {what} in {field}: {status} without a problem body: {text}");
         }
+    }
+
+    /// <summary>A problem's errors hold the field; an OperationOutcome (FHIR routes) names it in an issue's expression.</summary>
+    private static bool NamesField(JsonElement answer, string field)
+    {
+        if (answer.TryGetProperty("errors", out var errors)) return errors.TryGetProperty(field, out _);
+        if (!answer.TryGetProperty("resourceType", out var type) || type.GetString() != "OperationOutcome") return false;
+        return answer.GetProperty("issue").EnumerateArray().Any(issue => issue.TryGetProperty("expression", out var expressions)
+            && expressions.EnumerateArray().Any(e => e.GetString() is { } expression && (expression == field || expression.EndsWith("." + field))));
     }
 
     /// <summary>A body with <paramref name="value"/> at <paramref name="field"/> ("a.b", "items[0].name") and nothing else.</summary>

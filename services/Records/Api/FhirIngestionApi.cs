@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Gosuslugi.Health.Contracts.Audit;
+using Gosuslugi.Health.Fhir;
 using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.Records.Ingestion;
@@ -10,8 +11,10 @@ using Gosuslugi.Health.ServiceDefaults.Auth;
 using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
-using Gosuslugi.Health.ServiceDefaults.Patients;
+using Bundle = Hl7.Fhir.Model.Bundle;
+using Observation = Gosuslugi.Health.Records.Domain.Observation;
+using OperationOutcome = Hl7.Fhir.Model.OperationOutcome;
+using Resource = Hl7.Fhir.Model.Resource;
 
 namespace Gosuslugi.Health.Records.Api;
 
@@ -19,139 +22,137 @@ public sealed record FhirIngestionServices(RecordsDb Db, PatientDataKeys<Records
 
 /// <summary>
 /// Medical organizations publish items of patients' records as FHIR R4 resources (Encounter, DiagnosticReport,
-/// Composition, CarePlan; profile in README, "Publishing records") and read back what they published.
+/// Composition, CarePlan; profile in README, "Publishing records") one by one or several at once in a transaction Bundle,
+/// and read back what they published. The FHIR base is /fhir/R4 (its CapabilityStatement at /fhir/R4/metadata); the
+/// single-resource route under /api/v1/records/fhir stays for the systems that publish there.
 /// </summary>
 public static class FhirIngestionApi
 {
+    public const string FhirBase = "/fhir/R4";
     public const string ItemsRoute = "/api/v1/records/items";
 
     /// <summary>A 10 MB PDF in base64 plus the resource around it.</summary>
     public const long MaxBodyBytes = 15 * 1024 * 1024;
 
+    /// <summary>A transaction Bundle: Kestrel's own limit on a request body.</summary>
+    public const long MaxTransactionBytes = 30_000_000;
+
     public const string ReadPurpose = "просмотр переданных организацией данных";
 
     public static RouteGroupBuilder MapFhirIngestionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/records").WithTags("Ingestion").DescribeFhirRoutes();
+        var api = app.MapGroup("/api/v1/records").WithTags("Ingestion");
 
-        api.MapPost("/fhir/{resourceType}", PublishFhirResource)
-            .RequireAuthorization(Policies.MedicalOrganization)
-            .Accepts<JsonElement>("application/fhir+json", "application/json")
-            .WithName(nameof(PublishFhirResource));
+        Publishing(api.MapPost("/fhir/{resourceType}", PublishFhirResource), nameof(PublishFhirResource)).DescribeFhirRoutes();
         api.MapGet("/fhir/{resourceType}/{externalId}", GetPublishedItem)
             .RequireAuthorization(Policies.MedicalOrganization)
             .WithName(nameof(GetPublishedItem));
 
+        var fhir = app.MapGroup(FhirBase).WithTags("FHIR R4");
+        fhir.MapGet("/metadata", GetCapabilityStatement)
+            .AllowAnonymous()
+            .WithName(nameof(GetCapabilityStatement));
+        Publishing(fhir.MapPost("/", PublishTransaction), nameof(PublishTransaction)).DescribeFhirTransaction();
+        Publishing(fhir.MapPost("/{resourceType}", PublishFhirResource), nameof(PublishFhirResource) + "R4").DescribeFhirRoutes();
+
         return api;
     }
 
-    public static async Task<Results<Created<PublishedItemResponse>, Ok<PublishedItemResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>>
+    private static RouteHandlerBuilder Publishing(RouteHandlerBuilder route, string name) =>
+        route.RequireAuthorization(Policies.MedicalOrganization).AcceptsFhir().WithName(name);
+
+    public static FhirResult GetCapabilityStatement() =>
+        FhirOutcomes.Resource(StatusCodes.Status200OK, RecordsCapabilityStatement.Instance);
+
+    public static async Task<Results<Created<PublishedItemResponse>, Ok<PublishedItemResponse>, FhirResult, ForbidHttpResult>>
         PublishFhirResource(string resourceType, HttpContext http, ClaimsPrincipal user,
             [AsParameters] FhirIngestionServices services, CancellationToken ct)
     {
-        var organizationId = user.GetOrganizationId();
-        var organizationName = user.GetOrganizationName()?.Trim();
-        if (organizationId is null || string.IsNullOrEmpty(organizationName))
+        if (PublisherOf(user) is not { } publisher)
         {
-            // The name is shown to the patient; a client registered without one cannot publish.
             return TypedResults.Forbid();
         }
         if (!FhirProfile.ResourceTypes.Contains(resourceType))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Тип ресурса не поддерживается",
-                detail: "Принимаются ресурсы FHIR R4: " + string.Join(", ", FhirProfile.ResourceTypes) + ".");
+            return FhirOutcomes.Refused(StatusCodes.Status404NotFound, null,
+                "Тип ресурса не поддерживается. Принимаются ресурсы FHIR R4: " + string.Join(", ", FhirProfile.ResourceTypes) + ".",
+                OperationOutcome.IssueType.NotSupported);
         }
-        if (!IsJson(http.Request.ContentType))
+        var read = await FhirBody.ReadAsync<Resource>(http.Request, MaxBodyBytes, ct, resourceType);
+        if (read.Refusal is { } refusal)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Неподдерживаемый формат",
-                detail: "Передайте ресурс FHIR в формате JSON (Content-Type: application/fhir+json).");
-        }
-
-        var body = await ReadBodyAsync(http.Request, ct);
-        if (body is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Слишком большой запрос",
-                detail: $"Ресурс больше {MaxBodyBytes / 1024 / 1024} МБ; документ PDF — не больше 10 МБ.");
+            return refusal;
         }
 
-        JsonDocument document;
-        try
+        var outcome = await RecordIngestion.IngestAsync(services.Db, services.Keys, http, publisher,
+            [new SubmittedResource(read.Resource!, read.Issues)], read.Issues, services.Time.GetUtcNow(), ct);
+        switch (outcome)
         {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return Problems.Validation("body", "Тело запроса не является корректным JSON.");
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return Problems.Validation("body", "Передайте ресурс FHIR (объект JSON).");
-            }
-            if (!root.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String
-                || type.GetString() != resourceType)
-            {
-                return Problems.Validation("resourceType", $"Ресурс должен иметь resourceType \"{resourceType}\", как в адресе запроса.");
-            }
-
-            var now = services.Time.GetUtcNow();
-            var problems = new FhirProblems(now);
-            var resource = FhirElement.Root(root, problems);
-            var ingested = resourceType switch
-            {
-                "Encounter" => EncounterMapping.Map(resource),
-                "DiagnosticReport" => DiagnosticReportMapping.Map(resource),
-                "Composition" => CompositionMapping.Map(resource),
-                "CarePlan" => CarePlanMapping.Map(resource),
-                _ => throw new InvalidOperationException($"No mapping for {resourceType}."),
-            };
-
-            // The patient is looked up even when other fields are wrong, so that every problem is named at once.
-            var snils = ingested?.Snils ?? (problems.ToDictionary().ContainsKey("subject.identifier.value")
-                ? null : FhirProfile.Snils(FhirElement.Root(root, new FhirProblems(now))));
-            KnownPatient? patient = null;
-            if (snils is not null)
-            {
-                patient = await services.Db.KnownPatients.AsNoTracking().SingleOrDefaultAsync(p => p.Snils == snils, ct);
-                if (patient is null)
-                {
-                    problems.Add("subject.identifier.value", "Пациент с таким СНИЛС не зарегистрирован в сервисе.");
-                }
-            }
-            if (ingested is null || patient is null || problems.Any)
-            {
-                return Unprocessable(problems.ToDictionary());
-            }
-
-            var publisher = new Publisher(organizationId.Value, organizationName, user.GetClientId() ?? organizationId.Value.ToString());
-            var cipher = await services.Keys.ForWritingAsync(patient.PatientId, ct);
-            var outcome = await RecordPublishing.PublishAsync(services.Db, http, publisher, ingested, patient, cipher, now, ct);
-            switch (outcome)
-            {
-                case PublishOutcome.Published(var item):
-                    services.Logger.LogInformation(
-                        "Record item {ItemId} (record {RecordId}, version {Version}, {Kind}) published by organization {OrganizationId}",
-                        item.Id, item.RecordId, item.Version, item.Kind, item.OrganizationId);
-                    return TypedResults.Created($"{ItemsRoute}/{item.Id}",
-                        PublishedItemResponse.From(item, cipher, ingested.Observations.Count,
-                            ingested.Observations.Count(o => Interpretations.IsAbnormal(o.Interpretation))));
-                case PublishOutcome.Unchanged(var item):
-                    return TypedResults.Ok(await ResponseOfAsync(services.Db, item, cipher, ct));
-                case PublishOutcome.Refused(var status, var path, var message):
-                    return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = [message] })
-                    {
-                        Status = status,
-                        Title = "Данные не приняты",
-                        Detail = message,
-                    });
-                default:
-                    throw new InvalidOperationException($"Unexpected outcome {outcome}.");
-            }
+            case IngestionOutcome.Refused(var status, var issues):
+                return FhirOutcomes.Refused(status, issues.All);
+            case IngestionOutcome.Stored([{ Outcome: PublishOutcome.Published, Item: var item, Ingested: var ingested, Cipher: var cipher }]):
+                LogPublished(services.Logger, item);
+                return TypedResults.Created($"{ItemsRoute}/{item.Id}",
+                    PublishedItemResponse.From(item, cipher, ingested.Observations.Count,
+                        ingested.Observations.Count(o => Interpretations.IsAbnormal(o.Interpretation))));
+            case IngestionOutcome.Stored([{ Item: var item, Cipher: var cipher }]):
+                return TypedResults.Ok(await ResponseOfAsync(services.Db, item, cipher, ct));
+            default:
+                throw new InvalidOperationException($"Unexpected outcome {outcome}.");
         }
     }
+
+    /// <summary>
+    /// POST [base] with a transaction Bundle: its entries (each a POST of a resource of the profile) are stored together
+    /// or not at all; the answer is a transaction-response Bundle, one entry per entry sent, in their order.
+    /// </summary>
+    public static async Task<Results<FhirResult, ForbidHttpResult>> PublishTransaction(HttpContext http, ClaimsPrincipal user,
+        [AsParameters] FhirIngestionServices services, CancellationToken ct)
+    {
+        if (PublisherOf(user) is not { } publisher)
+        {
+            return TypedResults.Forbid();
+        }
+        var read = await FhirBody.ReadAsync<Bundle>(http.Request, MaxTransactionBytes, ct);
+        if (read.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        var entries = FhirTransactions.Entries(read.Resource!, read.Issues, FhirProfile.ResourceTypes);
+        var outcome = await RecordIngestion.IngestAsync(services.Db, services.Keys, http, publisher,
+            entries.Select(e => new SubmittedResource(e.Resource, e.Issues)).ToList(), read.Issues, services.Time.GetUtcNow(), ct);
+        switch (outcome)
+        {
+            case IngestionOutcome.Refused(var status, var issues):
+                return FhirOutcomes.Refused(status, issues.All);
+            case IngestionOutcome.Stored(var stored):
+                var response = new Bundle { Type = Bundle.BundleType.TransactionResponse };
+                foreach (var entry in stored)
+                {
+                    var created = entry.Outcome is PublishOutcome.Published;
+                    if (created) LogPublished(services.Logger, entry.Item);
+                    response.Entry.Add(FhirTransactions.Response(created, $"{ItemsRoute}/{entry.Item.Id}", entry.Item.Version, entry.Item.ReceivedAt));
+                }
+                return FhirOutcomes.Resource(StatusCodes.Status200OK, response);
+            default:
+                throw new InvalidOperationException($"Unexpected outcome {outcome}.");
+        }
+    }
+
+    /// <summary>The organization of the token; null for a client registered without a name (the name is shown to the patient).</summary>
+    private static Publisher? PublisherOf(ClaimsPrincipal user)
+    {
+        var organizationId = user.GetOrganizationId();
+        var organizationName = user.GetOrganizationName()?.Trim();
+        return organizationId is null || string.IsNullOrEmpty(organizationName)
+            ? null
+            : new Publisher(organizationId.Value, organizationName, user.GetClientId() ?? organizationId.Value.ToString());
+    }
+
+    private static void LogPublished(ILogger logger, RecordItem item) =>
+        logger.LogInformation("Record item {ItemId} (record {RecordId}, version {Version}, {Kind}) published by organization {OrganizationId}",
+            item.Id, item.RecordId, item.Version, item.Kind, item.OrganizationId);
 
     public static async Task<Results<Ok<PublishedItemView>, NotFound>> GetPublishedItem(string resourceType, string externalId,
         HttpContext http, ClaimsPrincipal user, RecordsDb db, PatientDataKeys<RecordsDb> keys, CancellationToken ct)
@@ -195,32 +196,6 @@ public static class FhirIngestionApi
                 cipher.OpenTextOrNull(v.CorrectionReason), v.CorrectsItemId, v.SupersededAt, v.ContentHash.Trim())).ToList()));
     }
 
-    private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
-        && (mediaType.MediaType.Equals("application/fhir+json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>The body, or null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 64 * 1024);
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
     private static async Task<PublishedItemResponse> ResponseOfAsync(RecordsDb db, RecordItem item, PatientCipher cipher, CancellationToken ct)
     {
         var interpretations = await db.Observations.AsNoTracking()
@@ -229,14 +204,6 @@ public static class FhirIngestionApi
             .ToListAsync(ct);
         return PublishedItemResponse.From(item, cipher, interpretations.Count, interpretations.Count(Interpretations.IsAbnormal));
     }
-
-    private static ProblemHttpResult Unprocessable(Dictionary<string, string[]> errors) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(errors)
-        {
-            Status = StatusCodes.Status422UnprocessableEntity,
-            Title = "Данные не приняты",
-            Detail = Problems.ValidationDetail,
-        });
 }
 
 /// <summary>What the organization gets back for a published item (version).</summary>

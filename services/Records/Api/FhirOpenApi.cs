@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gosuslugi.Health.Fhir;
 using Gosuslugi.Health.Records.Ingestion;
 using Microsoft.OpenApi;
 
@@ -10,8 +11,6 @@ namespace Gosuslugi.Health.Records.Api;
 /// </summary>
 public static class FhirOpenApi
 {
-    public const string FhirJson = "application/fhir+json";
-
     public static TBuilder DescribeFhirRoutes<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {
@@ -28,8 +27,38 @@ public static class FhirOpenApi
                 body.Description = "One FHIR R4 resource, its resourceType equal to {resourceType}; a PDF goes inside it, base64.";
                 body.Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    [FhirJson] = new() { Schema = ResourceSchema() },
+                    [FhirOutcomes.MediaType] = new() { Schema = ResourceSchema() },
                     ["application/json"] = new() { Schema = ResourceSchema() },
+                };
+            }
+            return Task.CompletedTask;
+        });
+
+    /// <summary>POST [base]: a transaction Bundle whose entries are resources of the profile.</summary>
+    public static TBuilder DescribeFhirTransaction<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.RequestBody is OpenApiRequestBody body)
+            {
+                body.Required = true;
+                body.Description = "A FHIR R4 Bundle of type transaction; each entry a resource of the profile with "
+                    + "\"request\": {\"method\": \"POST\", \"url\": \"<resourceType>\"}. Stored all together or not at all.";
+                var schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Required = new HashSet<string> { "resourceType", "type", "entry" },
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["resourceType"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("Bundle")] },
+                        ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("transaction")] },
+                        ["entry"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Object } },
+                    },
+                    AdditionalProperties = new OpenApiSchema(),
+                };
+                body.Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [FhirOutcomes.MediaType] = new() { Schema = schema },
+                    ["application/json"] = new() { Schema = schema },
                 };
             }
             return Task.CompletedTask;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Hl7.Fhir.Model;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 
@@ -13,54 +14,55 @@ public static class CarePlanMapping
 
     private static readonly IReadOnlySet<string> HealthGroups = new HashSet<string>(StringComparer.Ordinal) { "I", "II", "IIIa", "IIIb" };
 
-    public static IngestedItem? Map(FhirElement carePlan)
+    public static IngestedItem? Map(CarePlan carePlan, ProfileReading read)
     {
-        var externalId = FhirProfile.ExternalId(carePlan);
-        var snils = FhirProfile.Snils(carePlan);
+        var externalId = FhirProfile.ExternalId(carePlan.Identifier, read);
+        var snils = FhirProfile.Snils(carePlan.Subject, read);
 
-        var status = carePlan["status"].String(required: true, 32, "Укажите статус осмотра.");
-        var category = carePlan["category"][0];
+        var status = ProfileReading.Literal(carePlan.StatusElement);
+        var (programCoding, programIndex) = ProfileReading.Coding(carePlan.Category.FirstOrDefault(), FhirProfile.PreventiveProgramSystem);
         string? program = null;
-        if (category.Coding(FhirProfile.PreventiveProgramSystem) is { } programCoding)
+        if (programCoding is not null)
         {
-            program = programCoding["code"].String(required: true, 32, "Укажите программу: dispanserization или prof_exam.");
+            var programPath = $"category[0].coding[{programIndex}].code";
+            program = read.Text(programCoding.Code, programPath, required: true, 32, "Укажите программу: dispanserization или prof_exam.");
             if (program is not null and not (Dispanserization or ProfExam))
             {
-                programCoding["code"].Fail("Программа: dispanserization (диспансеризация) или prof_exam (профилактический осмотр).");
+                read.Fail(programPath, "Программа: dispanserization (диспансеризация) или prof_exam (профилактический осмотр).");
                 program = null;
             }
         }
         else
         {
-            category["coding"].Fail("Укажите программу (system " + FhirProfile.PreventiveProgramSystem + "): dispanserization или prof_exam.");
+            read.Fail("category[0].coding", "Укажите программу (system " + FhirProfile.PreventiveProgramSystem + "): dispanserization или prof_exam.");
         }
 
         // Planned for a date, possibly in the future.
-        var plannedAt = carePlan["period"]["start"].Instant(required: true, allowFuture: true, "Укажите плановую дату осмотра.");
-        var periodEnd = carePlan["period"]["end"].Date();
+        var plannedAt = read.Instant(carePlan.Period?.StartElement, "period.start", required: true, allowFuture: true, "Укажите плановую дату осмотра.");
+        var periodEnd = read.Date(carePlan.Period?.EndElement, "period.end");
 
-        var stageElement = carePlan.Extension(FhirProfile.PreventiveStageExtension)["valueInteger"];
-        var stage = stageElement.Integer();
+        var (stageExtension, stagePath) = ProfileReading.Extension(carePlan, FhirProfile.PreventiveStageExtension);
+        var stage = (stageExtension?.Value as Integer)?.Value;
         if (stage is not null and not (1 or 2))
         {
-            stageElement.Fail("Этап диспансеризации: 1 или 2.");
+            read.Fail(stagePath + ".valueInteger", "Этап диспансеризации: 1 или 2.");
         }
-        var groupElement = carePlan.Extension(FhirProfile.HealthGroupExtension)["valueString"];
-        var healthGroup = groupElement.Text(8);
+        var (groupExtension, groupPath) = ProfileReading.Extension(carePlan, FhirProfile.HealthGroupExtension);
+        var healthGroup = read.Text((groupExtension?.Value as FhirString)?.Value, groupPath + ".valueString", maxLength: 8);
         if (healthGroup is not null && !HealthGroups.Contains(healthGroup))
         {
-            groupElement.Fail("Группа здоровья: I, II, IIIa или IIIb.");
+            read.Fail(groupPath + ".valueString", "Группа здоровья: I, II, IIIa или IIIb.");
         }
 
         var steps = new List<PreventiveExamStep>();
-        foreach (var activity in carePlan["activity"].Items())
+        for (var i = 0; i < carePlan.Activity.Count; i++)
         {
-            var detail = activity["detail"];
-            var name = detail["description"].String(required: true, 300, "Укажите название этапа осмотра.");
-            var result = activity["outcomeCodeableConcept"][0]["text"].Text(1000);
-            var stepStatus = detail["status"].Text(32);
-            var doneOn = detail["scheduledPeriod"]["end"].Date();
-            var done = stepStatus == "completed" || result is not null;
+            var activity = carePlan.Activity[i];
+            var detail = activity.Detail;
+            var name = read.Text(detail?.Description, $"activity[{i}].detail.description", required: true, 300, "Укажите название этапа осмотра.");
+            var result = read.Text(activity.OutcomeCodeableConcept.FirstOrDefault()?.Text, $"activity[{i}].outcomeCodeableConcept[0].text", maxLength: 1000);
+            var doneOn = read.Date((detail?.Scheduled as Period)?.EndElement, $"activity[{i}].detail.scheduledPeriod.end");
+            var done = ProfileReading.Literal(detail?.StatusElement) == "completed" || result is not null;
             if (name is not null)
             {
                 steps.Add(new PreventiveExamStep(name, result, done ? doneOn : null));
@@ -74,14 +76,14 @@ public static class CarePlanMapping
             "completed" => "done",
             "revoked" => "cancelled",
             null => null,
-            _ => Invalid(carePlan["status"], "Статус осмотра: draft, active, on-hold, completed или revoked."),
+            _ => Invalid(read, "Статус осмотра: draft, active, on-hold, completed или revoked."),
         };
         var completedOn = examStatus == "done" ? periodEnd ?? steps.Max(s => s.DoneOn) : null;
-        var recommendations = carePlan["note"][0]["text"].Text(4000);
-        var (doctorId, doctorName) = FhirProfile.Doctor(carePlan["author"]);
-        var correctionReason = FhirProfile.CorrectionReason(carePlan);
+        var recommendations = read.Text(carePlan.Note.FirstOrDefault()?.Text, "note[0].text", maxLength: 4000);
+        var (doctorId, doctorName) = FhirProfile.Doctor(carePlan.Author, "author", read);
+        var correctionReason = FhirProfile.CorrectionReason(carePlan, read);
 
-        if (carePlan.Problems.Any) return null;
+        if (read.Issues.Any) return null;
 
         var plannedOn = MoscowTime.DateOf(plannedAt!.Value);
         var title = program == Dispanserization
@@ -93,9 +95,9 @@ public static class CarePlanMapping
             null, doctorId, doctorName, null, [], details, [], null, correctionReason);
     }
 
-    private static string? Invalid(FhirElement element, string message)
+    private static string? Invalid(ProfileReading read, string message)
     {
-        element.Fail(message);
+        read.Fail("status", message);
         return null;
     }
 }

@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
+using Hl7.Fhir.Model;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 
@@ -11,9 +12,6 @@ namespace Gosuslugi.Health.Records.Ingestion;
 public static class CompositionMapping
 {
     public const string DischargeSummaryLoinc = "18842-5";
-
-    private static readonly IReadOnlySet<string> Statuses = new HashSet<string>(StringComparer.Ordinal)
-        { "preliminary", "final", "amended" };
 
     private enum Field { None, Findings, Prescriptions, Recommendations, FollowUp }
 
@@ -46,65 +44,62 @@ public static class CompositionMapping
         ("контроль", Field.FollowUp),
     ];
 
-    public static IngestedItem? Map(FhirElement composition)
+    public static IngestedItem? Map(Composition composition, ProfileReading read)
     {
-        var externalId = FhirProfile.ExternalId(composition);
-        var snils = FhirProfile.Snils(composition);
+        var externalId = FhirProfile.ExternalId(composition.Identifier is { } identifier ? [identifier] : [], read, FhirProfile.ExternalIdPath("Composition"));
+        var snils = FhirProfile.Snils(composition.Subject, read);
 
-        var status = composition["status"].String(required: true, 32, "Укажите статус документа.");
-        if (status is not null && !Statuses.Contains(status))
+        var status = ProfileReading.Literal(composition.StatusElement);
+        if (status == "entered-in-error")
         {
-            composition["status"].Fail("Статус документа: preliminary, final или amended.");
+            read.Fail("status", "Статус документа: preliminary, final или amended.");
         }
 
-        var type = composition["type"];
-        if (!type.Exists)
-        {
-            type["coding"].Fail("Укажите тип документа (LOINC 11488-4 протокол осмотра, 18842-5 выписной эпикриз).");
-        }
-        var isDischarge = type.Coding(FhirProfile.LoincSystem) is { } loinc && loinc["code"].Text(32) == DischargeSummaryLoinc;
+        var type = composition.Type;
+        var isDischarge = ProfileReading.Coding(type, FhirProfile.LoincSystem).Coding?.Code == DischargeSummaryLoinc;
         var kind = isDischarge ? RecordItemKinds.Discharge : RecordItemKinds.Protocol;
 
-        var date = composition["date"].Instant(required: true, requiredMessage: "Укажите дату документа.");
-        var title = composition["title"].Text(500) ?? type["text"].Text(500);
+        var date = read.Instant(composition.DateElement, "date", required: true, requiredMessage: "Укажите дату документа.");
+        var title = read.Text(composition.Title, "title", maxLength: 500) ?? read.Text(type?.Text, "type.text", maxLength: 500);
         if (title is null)
         {
-            composition["title"].Fail("Укажите название документа.");
+            read.Fail("title", "Укажите название документа.");
         }
-        var (doctorId, doctorName) = FhirProfile.Doctor(composition["author"][0]);
-        var attachment = composition.Extension(FhirProfile.AttachmentExtension)["valueAttachment"];
-        var document = FhirProfile.Document(attachment, (title ?? "Документ") + ".pdf");
+        var (doctorId, doctorName) = FhirProfile.Doctor(composition.Author.FirstOrDefault(), "author[0]", read);
+        var (attachmentExtension, attachmentPath) = ProfileReading.Extension(composition, FhirProfile.AttachmentExtension);
+        var document = FhirProfile.Document(attachmentExtension?.Value as Attachment, attachmentPath + ".valueAttachment",
+            (title ?? "Документ") + ".pdf", read);
 
         DateTimeOffset? admittedAt = null, dischargedAt = null;
         if (isDischarge)
         {
-            var period = composition["event"][0]["period"];
-            admittedAt = period["start"].Instant(required: true, requiredMessage: "Укажите дату поступления.");
-            dischargedAt = period["end"].Instant(required: true, requiredMessage: "Укажите дату выписки.");
+            var period = composition.Event.FirstOrDefault()?.Period;
+            admittedAt = read.Instant(period?.StartElement, "event[0].period.start", required: true, requiredMessage: "Укажите дату поступления.");
+            dischargedAt = read.Instant(period?.EndElement, "event[0].period.end", required: true, requiredMessage: "Укажите дату выписки.");
             if (admittedAt is not null && dischargedAt is not null && dischargedAt < admittedAt)
             {
-                period["end"].Fail("Дата выписки раньше даты поступления.");
+                read.Fail("event[0].period.end", "Дата выписки раньше даты поступления.");
             }
         }
 
-        var contained = FhirProfile.Contained(composition);
+        var contained = FhirProfile.Contained(composition, read);
         var sections = new List<DocumentSection>();
         var fields = new Dictionary<Field, List<string>>();
         var diagnoses = new List<Diagnosis>();
-        var sectionElements = composition["section"].Items();
-        if (sectionElements.Count == 0 && document is null)
+        if (composition.Section.Count == 0 && document is null)
         {
-            composition["section"].Fail("Документ содержит хотя бы один раздел (section) или вложение PDF.");
+            read.Fail("section", "Документ содержит хотя бы один раздел (section) или вложение PDF.");
         }
-        foreach (var section in sectionElements)
+        for (var s = 0; s < composition.Section.Count; s++)
         {
-            var sectionTitle = section["title"].String(required: true, 300, "Укажите заголовок раздела.");
-            var div = section["text"]["div"].String(maxLength: 100_000);
+            var section = composition.Section[s];
+            var sectionTitle = read.Text(section.Title, $"section[{s}].title", required: true, 300, "Укажите заголовок раздела.");
+            var div = read.Text(section.Text?.Div, $"section[{s}].text.div", maxLength: 100_000);
             var text = div is null ? null : FhirProfile.PlainText(div);
-            foreach (var entry in section["entry"].Items())
+            for (var e = 0; e < section.Entry.Count; e++)
             {
-                if (FhirProfile.Resolve(entry, contained, "Condition") is { } condition
-                    && FhirProfile.Diagnosis(condition, primary: diagnoses.Count == 0) is { } diagnosis
+                if (FhirProfile.Resolve<Condition>(composition, section.Entry[e], $"section[{s}].entry[{e}]", contained, read) is var (condition, path)
+                    && FhirProfile.Diagnosis(condition, path, primary: diagnoses.Count == 0, read) is { } diagnosis
                     && diagnoses.All(d => d.Code != diagnosis.Code))
                 {
                     diagnoses.Add(diagnosis);
@@ -121,8 +116,8 @@ public static class CompositionMapping
             }
         }
 
-        var correctionReason = FhirProfile.CorrectionReason(composition);
-        if (composition.Problems.Any) return null;
+        var correctionReason = FhirProfile.CorrectionReason(composition, read);
+        if (read.Issues.Any) return null;
 
         string? Joined(Field field) => fields.TryGetValue(field, out var texts) ? string.Join('\n', texts) : null;
         var details = RecordDetails.Serialize(new DocumentDetails(sections, diagnoses, Joined(Field.Findings),
@@ -131,11 +126,11 @@ public static class CompositionMapping
             null, doctorId, doctorName, null, diagnoses, details, [], document, correctionReason);
     }
 
-    private static Field FieldOf(FhirElement section, string title)
+    private static Field FieldOf(Composition.SectionComponent section, string title)
     {
-        foreach (var coding in section["code"]["coding"].Items())
+        foreach (var coding in section.Code?.Coding ?? [])
         {
-            if (coding["code"].Text(32) is { } code && FieldByLoinc.TryGetValue(code, out var byCode)) return byCode;
+            if (coding.Code is { } code && FieldByLoinc.TryGetValue(code.Trim(), out var byCode)) return byCode;
         }
         var lower = title.Trim().ToLowerInvariant();
         foreach (var (prefix, field) in FieldByTitle)

@@ -1,14 +1,12 @@
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
+using Hl7.Fhir.Model;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 
 /// <summary>A lab or diagnostic result: FHIR DiagnosticReport with its values as contained Observations.</summary>
 public static class DiagnosticReportMapping
 {
-    private static readonly IReadOnlySet<string> Statuses = new HashSet<string>(StringComparer.Ordinal)
-        { "registered", "partial", "preliminary", "final", "amended", "corrected", "appended", "cancelled" };
-
     /// <summary>v2-0074 diagnostic service sections and the category a patient sees.</summary>
     private static string CategoryOf(string code) => code switch
     {
@@ -19,126 +17,132 @@ public static class DiagnosticReportMapping
         _ => "other",
     };
 
-    public static IngestedItem? Map(FhirElement report)
+    public static IngestedItem? Map(DiagnosticReport report, ProfileReading read)
     {
-        var externalId = FhirProfile.ExternalId(report);
-        var snils = FhirProfile.Snils(report);
+        var externalId = FhirProfile.ExternalId(report.Identifier, read);
+        var snils = FhirProfile.Snils(report.Subject, read);
+        // Every R4 status is a result a patient may be shown; the SDK has checked the code.
+        var status = ProfileReading.Literal(report.StatusElement);
 
-        var status = report["status"].String(required: true, 32, "Укажите статус результата.");
-        if (status is not null && !Statuses.Contains(status))
-        {
-            report["status"].Fail("Статус результата: registered, partial, preliminary, final, amended, corrected, appended или cancelled.");
-        }
-
-        var categoryElement = report["category"][0];
+        var (categoryCoding, categoryIndex) = ProfileReading.Coding(report.Category.FirstOrDefault(), FhirProfile.DiagnosticCategorySystem);
         string? categoryCode = null;
-        if (categoryElement.Coding(FhirProfile.DiagnosticCategorySystem) is { } categoryCoding)
+        if (categoryCoding is not null)
         {
-            categoryCode = categoryCoding["code"].String(required: true, 16, "Укажите код категории исследования.");
+            categoryCode = read.Text(categoryCoding.Code, $"category[0].coding[{categoryIndex}].code", required: true, 16,
+                "Укажите код категории исследования.");
         }
         else
         {
-            categoryElement["coding"].Fail("Укажите категорию исследования (system " + FhirProfile.DiagnosticCategorySystem + ", например LAB).");
+            read.Fail("category[0].coding", "Укажите категорию исследования (system " + FhirProfile.DiagnosticCategorySystem + ", например LAB).");
         }
         var kind = categoryCode == "LAB" ? RecordItemKinds.LabResult : RecordItemKinds.DiagnosticResult;
 
-        var code = report["code"];
-        var studyCoding = code["coding"][0];
-        var studyCode = studyCoding["code"].Text(64);
-        var title = code["text"].Text(500) ?? studyCoding["display"].Text(500);
+        var code = report.Code;
+        var studyCoding = code?.Coding.FirstOrDefault();
+        var studyCode = read.Text(studyCoding?.Code, "code.coding[0].code", maxLength: 64);
+        var title = read.Text(code?.Text, "code.text", maxLength: 500) ?? read.Text(studyCoding?.Display, "code.coding[0].display", maxLength: 500);
         if (title is null)
         {
-            code["text"].Fail("Укажите название исследования (code.text или code.coding[0].display).");
+            read.Fail("code.text", "Укажите название исследования (code.text или code.coding[0].display).");
         }
 
-        var takenAt = report["effectiveDateTime"].Instant(required: true, requiredMessage: "Укажите дату и время взятия материала.");
-        var issued = report["issued"].Instant();
+        var takenAt = read.Instant(report.Effective, "effectiveDateTime", required: true, requiredMessage: "Укажите дату и время взятия материала.");
+        var issued = read.Instant(report.IssuedElement, "issued");
         if (takenAt is not null && issued is not null && issued < takenAt)
         {
-            report["issued"].Fail("Результат выдан раньше, чем взят материал.");
+            read.Fail("issued", "Результат выдан раньше, чем взят материал.");
         }
-        var (doctorId, doctorName) = FhirProfile.Doctor(report["performer"][0]);
-        var conclusion = report["conclusion"].Text(4000);
-        var document = FhirProfile.Document(report["presentedForm"][0], (title ?? "Результат") + ".pdf");
+        var (doctorId, doctorName) = FhirProfile.Doctor(report.Performer.FirstOrDefault(), "performer[0]", read);
+        var conclusion = read.Text(report.Conclusion, "conclusion", maxLength: 4000);
+        var document = FhirProfile.Document(report.PresentedForm.FirstOrDefault(), "presentedForm[0]", (title ?? "Результат") + ".pdf", read);
 
-        var contained = FhirProfile.Contained(report);
+        var contained = FhirProfile.Contained(report, read);
         var observations = new List<IngestedObservation>();
-        var results = report["result"].Items();
-        foreach (var result in results)
+        for (var i = 0; i < report.Result.Count; i++)
         {
-            if (FhirProfile.Resolve(result, contained, "Observation") is { } observation
-                && MapObservation(observation, takenAt) is { } value)
+            if (FhirProfile.Resolve<Hl7.Fhir.Model.Observation>(report, report.Result[i], $"result[{i}]", contained, read) is var (observation, path)
+                && read.Part(() => MapObservation(observation, path, takenAt, read)) is { } value)
             {
                 observations.Add(value);
             }
         }
-        if (kind == RecordItemKinds.LabResult && results.Count == 0)
+        if (kind == RecordItemKinds.LabResult && report.Result.Count == 0)
         {
-            report["result"].Fail("Лабораторный результат содержит хотя бы одно значение (ссылку на Observation).");
+            read.Fail("result", "Лабораторный результат содержит хотя бы одно значение (ссылку на Observation).");
         }
-        else if (results.Count == 0 && conclusion is null && document is null && !report["presentedForm"].Exists)
+        else if (report.Result.Count == 0 && conclusion is null && report.PresentedForm.Count == 0)
         {
-            report["conclusion"].Fail("Укажите заключение, значения (result) или документ (presentedForm).");
+            read.Fail("conclusion", "Укажите заключение, значения (result) или документ (presentedForm).");
         }
 
-        var correctionReason = FhirProfile.CorrectionReason(report);
-        if (report.Problems.Any) return null;
+        var correctionReason = FhirProfile.CorrectionReason(report, read);
+        if (read.Issues.Any) return null;
 
         var details = RecordDetails.Serialize(new ResultDetails(CategoryOf(categoryCode!), studyCode, conclusion, null, issued));
         return new IngestedItem("DiagnosticReport", kind, externalId!, snils!, status!, title!, takenAt!.Value,
             null, doctorId, doctorName, null, [], details, observations, document, correctionReason);
     }
 
-    private static IngestedObservation? MapObservation(FhirElement observation, DateTimeOffset? reportTakenAt)
+    private static IngestedObservation? MapObservation(Hl7.Fhir.Model.Observation observation, string path, DateTimeOffset? reportTakenAt,
+        ProfileReading read)
     {
-        var coding = observation["code"]["coding"][0];
-        var analyteCode = coding["code"].String(required: true, 64, "Укажите код показателя.");
-        var analyteName = coding["display"].Text(300) ?? observation["code"]["text"].Text(300);
+        var coding = observation.Code?.Coding.FirstOrDefault();
+        var analyteCode = read.Text(coding?.Code, path + ".code.coding[0].code", required: true, 64, "Укажите код показателя.");
+        var analyteName = read.Text(coding?.Display, path + ".code.coding[0].display", maxLength: 300)
+            ?? read.Text(observation.Code?.Text, path + ".code.text", maxLength: 300);
         if (analyteName is null)
         {
-            coding["display"].Fail("Укажите название показателя.");
+            read.Fail(path + ".code.coding[0].display", "Укажите название показателя.");
         }
 
         decimal? value = null;
         string? valueText = null;
         string? unit = null;
-        var quantity = observation["valueQuantity"];
-        if (quantity.Exists)
+        // The SDK names a value of the wrong type "value" (the choice element), the profile by its JSON name.
+        var sdkNamedValue = read.Issues.Has(path + ".value");
+        switch (observation.Value)
         {
-            value = quantity["value"].Decimal(required: true, "Укажите числовое значение показателя.");
-            if (value is { } v && Math.Abs(v) >= 1_000_000_000_000m)
-            {
-                quantity["value"].Fail("Значение вне допустимого диапазона.");
-            }
-            unit = quantity["unit"].Text(50) ?? quantity["code"].Text(50);
-        }
-        else if (observation["valueString"].Exists)
-        {
-            valueText = observation["valueString"].String(required: true, 1000, "Укажите значение показателя.");
-        }
-        else if (observation["valueCodeableConcept"].Exists)
-        {
-            valueText = observation["valueCodeableConcept"]["text"].Text(1000)
-                ?? observation["valueCodeableConcept"]["coding"][0]["display"].Text(1000);
-            if (valueText is null) observation["valueCodeableConcept"]["text"].Fail("Укажите значение показателя.");
-        }
-        else
-        {
-            observation["valueQuantity"]["value"].Fail("Укажите значение показателя (valueQuantity, valueString или valueCodeableConcept).");
+            case Quantity quantity:
+                value = quantity.Value;
+                if (value is null && !sdkNamedValue)
+                {
+                    read.Fail(path + ".valueQuantity.value", "Укажите числовое значение показателя.");
+                }
+                else if (value is { } v && Math.Abs(v) >= 1_000_000_000_000m)
+                {
+                    read.Fail(path + ".valueQuantity.value", "Значение вне допустимого диапазона.");
+                }
+                unit = read.Text(quantity.Unit, path + ".valueQuantity.unit", maxLength: 50) ?? read.Text(quantity.Code, path + ".valueQuantity.code", maxLength: 50);
+                break;
+            case FhirString text:
+                valueText = read.Text(text.Value, path + ".valueString", required: true, 1000, "Укажите значение показателя.");
+                break;
+            case CodeableConcept concept:
+                valueText = read.Text(concept.Text, path + ".valueCodeableConcept.text", maxLength: 1000)
+                    ?? read.Text(concept.Coding.FirstOrDefault()?.Display, path + ".valueCodeableConcept.coding[0].display", maxLength: 1000);
+                if (valueText is null) read.Fail(path + ".valueCodeableConcept.text", "Укажите значение показателя.");
+                break;
+            default:
+                if (!sdkNamedValue)
+                {
+                    read.Fail(path + ".valueQuantity.value", "Укажите значение показателя (valueQuantity, valueString или valueCodeableConcept).");
+                }
+                break;
         }
 
-        var range = observation["referenceRange"][0];
-        var low = range["low"]["value"].Decimal();
-        var high = range["high"]["value"].Decimal();
-        var rangeText = range["text"].Text(200);
+        var range = observation.ReferenceRange.FirstOrDefault();
+        var low = range?.Low?.Value;
+        var high = range?.High?.Value;
+        var rangeText = read.Text(range?.Text, path + ".referenceRange[0].text", maxLength: 200);
         if (low is not null && high is not null && low > high)
         {
-            range["high"]["value"].Fail("Верхняя граница нормы меньше нижней.");
+            read.Fail(path + ".referenceRange[0].high.value", "Верхняя граница нормы меньше нижней.");
         }
 
-        var interpretation = Interpretation(observation["interpretation"][0]["coding"][0]["code"], value, low, high);
-        var comment = observation["note"][0]["text"].Text(2000);
-        var takenAt = observation["effectiveDateTime"].Instant() ?? reportTakenAt;
+        var interpretation = Interpretation(observation.Interpretation.FirstOrDefault()?.Coding.FirstOrDefault()?.Code,
+            path + ".interpretation[0].coding[0].code", value, low, high, read);
+        var comment = read.Text(observation.Note.FirstOrDefault()?.Text, path + ".note[0].text", maxLength: 2000);
+        var takenAt = read.Instant(observation.Effective, path + ".effectiveDateTime") ?? reportTakenAt;
 
         if (analyteCode is null || analyteName is null || interpretation is null || takenAt is null || (value is null && valueText is null))
         {
@@ -149,11 +153,11 @@ public static class DiagnosticReportMapping
     }
 
     /// <summary>The flag the organization sent (v3 ObservationInterpretation), else computed from the reference range.</summary>
-    private static string? Interpretation(FhirElement code, decimal? value, decimal? low, decimal? high)
+    private static string? Interpretation(string? code, string path, decimal? value, decimal? low, decimal? high, ProfileReading read)
     {
-        if (code.Exists)
+        if (code is not null)
         {
-            var text = code.String(maxLength: 8);
+            var text = read.Text(code, path, maxLength: 8);
             var mapped = text switch
             {
                 "N" or "NEG" => Interpretations.Normal,
@@ -166,7 +170,7 @@ public static class DiagnosticReportMapping
             };
             if (mapped is null && text is not null)
             {
-                code.Fail("Код интерпретации: N, L, H, LL, HH, A или AA.");
+                read.Fail(path, "Код интерпретации: N, L, H, LL, HH, A или AA.");
             }
             return mapped;
         }

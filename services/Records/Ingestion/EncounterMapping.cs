@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
+using Hl7.Fhir.Model;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 
@@ -9,71 +10,73 @@ public static class EncounterMapping
     public static readonly IReadOnlySet<string> VisitKinds =
         new HashSet<string>(StringComparer.Ordinal) { "consultation", "examination", "treatment", "hospitalization", "telemedicine" };
 
+    /// <summary>R4's statuses but entered-in-error and unknown, which are no visit a patient is shown.</summary>
     private static readonly IReadOnlySet<string> Statuses = new HashSet<string>(StringComparer.Ordinal)
         { "planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled" };
 
-    public static IngestedItem? Map(FhirElement encounter)
+    public static IngestedItem? Map(Encounter encounter, ProfileReading read)
     {
-        var externalId = FhirProfile.ExternalId(encounter);
-        var snils = FhirProfile.Snils(encounter);
+        var externalId = FhirProfile.ExternalId(encounter.Identifier, read);
+        var snils = FhirProfile.Snils(encounter.Subject, read);
 
-        var status = encounter["status"].String(required: true, 32, "Укажите статус визита.");
+        var status = ProfileReading.Literal(encounter.StatusElement);
         if (status is not null && !Statuses.Contains(status))
         {
-            encounter["status"].Fail("Статус визита: planned, arrived, triaged, in-progress, onleave, finished или cancelled.");
+            read.Fail("status", "Статус визита: planned, arrived, triaged, in-progress, onleave, finished или cancelled.");
         }
 
-        var period = encounter["period"];
         // A planned visit is in the future by nature; anything else has happened.
-        var start = period["start"].Instant(required: true, allowFuture: status == "planned", "Укажите дату и время начала визита.");
-        var end = period["end"].Instant(allowFuture: status == "planned");
+        var start = read.Instant(encounter.Period?.StartElement, "period.start", required: true, allowFuture: status == "planned",
+            "Укажите дату и время начала визита.");
+        var end = read.Instant(encounter.Period?.EndElement, "period.end", allowFuture: status == "planned");
         if (start is not null && end is not null && end < start)
         {
-            period["end"].Fail("Окончание визита раньше его начала.");
+            read.Fail("period.end", "Окончание визита раньше его начала.");
         }
 
-        var type = encounter["type"][0];
-        var kindCoding = type.Coding(FhirProfile.VisitKindSystem);
+        var type = encounter.Type.FirstOrDefault();
+        var (kindCoding, kindIndex) = ProfileReading.Coding(type, FhirProfile.VisitKindSystem);
         string? visitKind = null;
-        if (kindCoding is not { } kc)
+        if (kindCoding is null)
         {
-            type["coding"].Fail("Укажите вид визита (system " + FhirProfile.VisitKindSystem + "): consultation, examination, treatment, hospitalization или telemedicine.");
+            read.Fail("type[0].coding", "Укажите вид визита (system " + FhirProfile.VisitKindSystem + "): consultation, examination, treatment, hospitalization или telemedicine.");
         }
         else
         {
-            visitKind = kc["code"].String(required: true, 32, "Укажите вид визита.");
+            var kindPath = $"type[0].coding[{kindIndex}].code";
+            visitKind = read.Text(kindCoding.Code, kindPath, required: true, 32, "Укажите вид визита.");
             if (visitKind is not null && !VisitKinds.Contains(visitKind))
             {
-                kc["code"].Fail("Вид визита: consultation, examination, treatment, hospitalization или telemedicine.");
+                read.Fail(kindPath, "Вид визита: consultation, examination, treatment, hospitalization или telemedicine.");
                 visitKind = null;
             }
         }
-        var typeText = type["text"].Text(500);
+        var typeText = read.Text(type?.Text, "type[0].text", maxLength: 500);
 
-        var serviceType = encounter["serviceType"];
-        var specialty = serviceType["text"].Text(200) ?? serviceType["coding"][0]["display"].Text(200);
-        var (doctorId, doctorName) = FhirProfile.Doctor(encounter["participant"][0]["individual"]);
-        var department = encounter["location"][0]["location"]["display"].Text(300);
+        var serviceType = encounter.ServiceType;
+        var specialty = read.Text(serviceType?.Text, "serviceType.text", maxLength: 200)
+            ?? read.Text(serviceType?.Coding.FirstOrDefault()?.Display, "serviceType.coding[0].display", maxLength: 200);
+        var (doctorId, doctorName) = FhirProfile.Doctor(encounter.Participant.FirstOrDefault()?.Individual, "participant[0].individual", read);
+        var department = read.Text(encounter.Location.FirstOrDefault()?.Location?.Display, "location[0].location.display", maxLength: 300);
 
-        var contained = FhirProfile.Contained(encounter);
+        var contained = FhirProfile.Contained(encounter, read);
         var diagnoses = new List<Diagnosis>();
-        var diagnosisEntries = encounter["diagnosis"].Items();
-        var hasRankOne = diagnosisEntries.Any(d => d["rank"].Json is { } r && r.ValueKind == System.Text.Json.JsonValueKind.Number && r.TryGetInt32(out var n) && n == 1);
-        for (var i = 0; i < diagnosisEntries.Count; i++)
+        var hasRankOne = encounter.Diagnosis.Any(d => d.Rank == 1);
+        for (var i = 0; i < encounter.Diagnosis.Count; i++)
         {
-            var entry = diagnosisEntries[i];
-            var rank = entry["rank"].Integer();
-            if (FhirProfile.Resolve(entry["condition"], contained, "Condition") is { } condition
-                && FhirProfile.Diagnosis(condition, primary: hasRankOne ? rank == 1 : i == 0) is { } diagnosis)
+            var entry = encounter.Diagnosis[i];
+            if (FhirProfile.Resolve<Condition>(encounter, entry.Condition, $"diagnosis[{i}].condition", contained, read) is var (condition, path)
+                && FhirProfile.Diagnosis(condition, path, primary: hasRankOne ? entry.Rank == 1 : i == 0, read) is { } diagnosis)
             {
                 diagnoses.Add(diagnosis);
             }
         }
 
-        var conclusion = encounter.Extension(FhirProfile.ConclusionExtension)["valueString"].Text(4000);
-        var correctionReason = FhirProfile.CorrectionReason(encounter);
+        var (conclusionExtension, conclusionPath) = ProfileReading.Extension(encounter, FhirProfile.ConclusionExtension);
+        var conclusion = read.Text((conclusionExtension?.Value as FhirString)?.Value, conclusionPath + ".valueString", maxLength: 4000);
+        var correctionReason = FhirProfile.CorrectionReason(encounter, read);
 
-        if (encounter.Problems.Any) return null;
+        if (read.Issues.Any) return null;
 
         var title = typeText ?? VisitTitles.For(visitKind!, specialty, department);
         var details = RecordDetails.Serialize(new VisitDetails(visitKind!, diagnoses, conclusion, end));

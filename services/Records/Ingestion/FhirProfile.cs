@@ -1,6 +1,7 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using Gosuslugi.Health.Fhir;
 using Gosuslugi.Health.Records.Domain;
+using Hl7.Fhir.Model;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 
@@ -30,141 +31,151 @@ public static partial class FhirProfile
 
     public static readonly IReadOnlyList<string> ResourceTypes = ["Encounter", "DiagnosticReport", "Composition", "CarePlan"];
 
-    /// <summary>identifier[0].value (Composition has one identifier, not a list: both shapes are read).</summary>
-    public static string? ExternalId(FhirElement resource)
+    /// <summary>A resource of the profile mapped to what Records stores, or null (with its problems in <paramref name="read"/>).</summary>
+    public static IngestedItem? Map(Resource resource, ProfileReading read) => resource switch
     {
-        var identifier = resource["identifier"];
-        if (!identifier.Exists)
-        {
-            resource["identifier"][0]["value"].Fail("Укажите идентификатор записи в медицинской организации.");
-            return null;
-        }
-        return identifier.FirstOrSelf()["value"].String(required: true, ExternalIdLength,
-            "Укажите идентификатор записи в медицинской организации.");
+        Encounter encounter => EncounterMapping.Map(encounter, read),
+        DiagnosticReport report => DiagnosticReportMapping.Map(report, read),
+        Composition composition => CompositionMapping.Map(composition, read),
+        CarePlan carePlan => CarePlanMapping.Map(carePlan, read),
+        _ => throw new InvalidOperationException($"No mapping for {resource.TypeName}."),
+    };
+
+    /// <summary>Where a resource type carries the organization's own id.</summary>
+    public static string ExternalIdPath(string resourceType) => resourceType == "Composition" ? "identifier.value" : "identifier[0].value";
+
+    /// <summary>The organization's own id of the item: identifier[0].value (Composition has one identifier, not a list).</summary>
+    public static string? ExternalId(IReadOnlyList<Identifier> identifiers, ProfileReading read, string path = "identifier[0].value")
+    {
+        var value = identifiers.Count > 0 ? identifiers[0].Value : null;
+        return read.Text(value, path, required: true, ExternalIdLength, "Укажите идентификатор записи в медицинской организации.");
     }
 
     /// <summary>The patient's SNILS from subject.identifier (system urn:oid:1.2.643.100.3), digits only.</summary>
-    public static string? Snils(FhirElement resource)
+    public static string? Snils(ResourceReference? subject, ProfileReading read)
     {
-        var identifier = resource["subject"]["identifier"];
-        var system = identifier["system"].String(required: true, 100, "Укажите систему идентификатора пациента (СНИЛС: " + SnilsSystem + ").");
+        var identifier = subject?.Identifier;
+        var system = read.Text(identifier?.System, "subject.identifier.system", required: true, 100,
+            "Укажите систему идентификатора пациента (СНИЛС: " + SnilsSystem + ").");
         if (system is not null && system != SnilsSystem)
         {
-            identifier["system"].Fail("Пациент указывается по СНИЛС: система " + SnilsSystem + ".");
+            read.Fail("subject.identifier.system", "Пациент указывается по СНИЛС: система " + SnilsSystem + ".");
         }
-        var value = identifier["value"].String(required: true, 20, "Укажите СНИЛС пациента.");
+        var value = read.Text(identifier?.Value, "subject.identifier.value", required: true, 20, "Укажите СНИЛС пациента.");
         if (value is null) return null;
         var digits = global::Gosuslugi.Health.Contracts.Snils.Normalize(value);
         switch (global::Gosuslugi.Health.Contracts.Snils.Check(digits))
         {
             case global::Gosuslugi.Health.Contracts.Snils.Problem.Format:
-                identifier["value"].Fail("СНИЛС состоит из 11 цифр.");
+                read.Fail("subject.identifier.value", "СНИЛС состоит из 11 цифр.");
                 return null;
             case global::Gosuslugi.Health.Contracts.Snils.Problem.Checksum:
-                identifier["value"].Fail("Неверная контрольная сумма СНИЛС.");
+                read.Fail("subject.identifier.value", "Неверная контрольная сумма СНИЛС.");
                 return null;
             default:
                 return digits;
         }
     }
 
-    /// <summary>A practitioner reference: identifier.value is the doctor's id, display the name.</summary>
-    public static (string? Id, string? Name) Doctor(FhirElement reference)
+    /// <summary>The SNILS of a resource the profile takes, or null (without naming problems: the mapping names them).</summary>
+    public static string? SnilsOf(Resource resource) => Snils(resource switch
     {
-        if (!reference.Exists) return (null, null);
-        var id = reference["identifier"]["value"].Text(64);
-        var name = reference["display"].Text(300);
-        return (id, name);
-    }
+        Encounter encounter => encounter.Subject,
+        DiagnosticReport report => report.Subject,
+        Composition composition => composition.Subject,
+        CarePlan carePlan => carePlan.Subject,
+        _ => null,
+    }, new ProfileReading(new FhirIssues(resource.TypeName), DateTimeOffset.MaxValue));
+
+    /// <summary>A practitioner reference: identifier.value is the doctor's id, display the name.</summary>
+    public static (string? Id, string? Name) Doctor(ResourceReference? reference, string path, ProfileReading read) =>
+        reference is null ? (null, null)
+            : (read.Text(reference.Identifier?.Value, path + ".identifier.value", maxLength: 64), read.Text(reference.Display, path + ".display", maxLength: 300));
 
     /// <summary>Contained resources by their local id ("#id" references).</summary>
-    public static Dictionary<string, FhirElement> Contained(FhirElement resource)
+    public static Dictionary<string, Resource> Contained(DomainResource resource, ProfileReading read)
     {
-        var byId = new Dictionary<string, FhirElement>(StringComparer.Ordinal);
-        foreach (var contained in resource["contained"].Items())
+        var byId = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        for (var i = 0; i < resource.Contained.Count; i++)
         {
-            contained["resourceType"].String(required: true, 64, "Укажите тип вложенного ресурса.");
-            if (contained["id"].String(required: true, 64, "Укажите id вложенного ресурса.") is { } id && !byId.TryAdd(id, contained))
+            var contained = resource.Contained[i];
+            if (read.Text(contained.Id, $"contained[{i}].id", required: true, 64, "Укажите id вложенного ресурса.") is { } id
+                && !byId.TryAdd(id, contained))
             {
-                contained["id"].Fail("Этот id уже есть у другого вложенного ресурса.");
+                read.Fail($"contained[{i}].id", "Этот id уже есть у другого вложенного ресурса.");
             }
         }
         return byId;
     }
 
-    /// <summary>The contained resource a local reference ("#id") points to, checked for its type.</summary>
-    public static FhirElement? Resolve(FhirElement reference, Dictionary<string, FhirElement> contained, string resourceType)
+    /// <summary>The contained resource a local reference ("#id") points to, checked for its type, and its path.</summary>
+    public static (T Resource, string Path)? Resolve<T>(DomainResource owner, ResourceReference? reference, string path,
+        Dictionary<string, Resource> contained, ProfileReading read) where T : Resource
     {
-        var text = reference["reference"].String(required: true, 100, "Укажите ссылку на вложенный ресурс (#id).");
+        var text = read.Text(reference?.Reference, path + ".reference", required: true, 100, "Укажите ссылку на вложенный ресурс (#id).");
         if (text is null) return null;
         if (!text.StartsWith('#') || !contained.TryGetValue(text[1..], out var target))
         {
-            reference["reference"].Fail("Ссылка должна указывать на вложенный ресурс (contained) в виде #id.");
+            read.Fail(path + ".reference", "Ссылка должна указывать на вложенный ресурс (contained) в виде #id.");
             return null;
         }
-        if (target["resourceType"].Json is not { ValueKind: JsonValueKind.String } type || type.GetString() != resourceType)
+        if (target is not T typed)
         {
-            reference["reference"].Fail($"Ссылка должна указывать на ресурс {resourceType}.");
+            read.Fail(path + ".reference", $"Ссылка должна указывать на ресурс {ModelInfo.GetFhirTypeNameForType(typeof(T))}.");
             return null;
         }
-        return target;
+        return (typed, $"contained[{owner.Contained.IndexOf(target)}]");
     }
 
     /// <summary>A contained Condition as a diagnosis: its ICD-10 coding (required) and name.</summary>
-    public static Diagnosis? Diagnosis(FhirElement condition, bool primary)
+    public static Diagnosis? Diagnosis(Condition condition, string path, bool primary, ProfileReading read)
     {
-        var code = condition["code"];
-        var coding = code.Coding(Icd10System);
-        if (coding is not { } icd)
+        var (icd, index) = ProfileReading.Coding(condition.Code, Icd10System);
+        if (icd is null)
         {
-            code["coding"].Fail("Укажите код диагноза по МКБ-10 (system " + Icd10System + ").");
+            read.Fail(path + ".code.coding", "Укажите код диагноза по МКБ-10 (system " + Icd10System + ").");
             return null;
         }
-        var value = icd["code"].String(required: true, 16, "Укажите код диагноза по МКБ-10.");
+        var codePath = $"{path}.code.coding[{index}].code";
+        var value = read.Text(icd.Code, codePath, required: true, 16, "Укажите код диагноза по МКБ-10.");
         if (value is null) return null;
         value = value.ToUpperInvariant();
         if (!Icd10Pattern().IsMatch(value))
         {
-            icd["code"].Fail("Код МКБ-10 имеет вид A00, J06.9 или S72.00.");
+            read.Fail(codePath, "Код МКБ-10 имеет вид A00, J06.9 или S72.00.");
             return null;
         }
-        var name = code["text"].Text(500) ?? icd["display"].Text(500) ?? value;
+        var name = read.Text(condition.Code?.Text, path + ".code.text", maxLength: 500)
+            ?? read.Text(icd.Display, $"{path}.code.coding[{index}].display", maxLength: 500) ?? value;
         return new Diagnosis(value, name, primary);
     }
 
     public static bool IsIcd10(string code) => Icd10Pattern().IsMatch(code);
 
     /// <summary>A PDF attachment {contentType, data (base64), title}; the only document type a patient is shown.</summary>
-    public static IngestedDocument? Document(FhirElement attachment, string defaultFileName)
+    public static IngestedDocument? Document(Attachment? attachment, string path, string defaultFileName, ProfileReading read)
     {
-        if (!attachment.Exists) return null;
-        var contentType = attachment["contentType"].String(required: true, 100, "Укажите тип документа (application/pdf).");
+        if (attachment is null) return null;
+        var contentType = read.Text(attachment.ContentType, path + ".contentType", required: true, 100, "Укажите тип документа (application/pdf).");
         if (contentType is not null && !string.Equals(contentType.Split(';')[0].Trim(), "application/pdf", StringComparison.OrdinalIgnoreCase))
         {
-            attachment["contentType"].Fail("Принимаются только документы PDF (application/pdf).");
+            read.Fail(path + ".contentType", "Принимаются только документы PDF (application/pdf).");
         }
-        var data = attachment["data"].String(required: true, int.MaxValue, "Передайте документ в поле data (base64).");
-        var title = attachment["title"].Text(255);
-        if (data is null) return null;
-
-        byte[] content;
-        try
+        var title = read.Text(attachment.Title, path + ".title", maxLength: 255);
+        var content = attachment.Data;
+        if (content is null || content.Length == 0)
         {
-            content = Convert.FromBase64String(data);
-        }
-        catch (FormatException)
-        {
-            attachment["data"].Fail("Документ должен быть закодирован в base64.");
+            read.Fail(path + ".data", "Передайте документ в поле data (base64).");
             return null;
         }
         if (content.Length > MaxDocumentBytes)
         {
-            attachment["data"].Fail("Документ больше 10 МБ.");
+            read.Fail(path + ".data", "Документ больше 10 МБ.");
             return null;
         }
         if (!content.AsSpan().StartsWith("%PDF-"u8))
         {
-            attachment["data"].Fail("Документ не является файлом PDF.");
+            read.Fail(path + ".data", "Документ не является файлом PDF.");
             return null;
         }
         var fileName = string.IsNullOrWhiteSpace(title) ? defaultFileName : title;
@@ -174,8 +185,11 @@ public static partial class FhirProfile
     }
 
     /// <summary>The correction reason extension (only required when the content differs from the current version).</summary>
-    public static string? CorrectionReason(FhirElement resource) =>
-        resource.Extension(CorrectionReasonExtension)["valueString"].Text(1000);
+    public static string? CorrectionReason(DomainResource resource, ProfileReading read)
+    {
+        var (extension, path) = ProfileReading.Extension(resource, CorrectionReasonExtension);
+        return read.Text((extension?.Value as FhirString)?.Value, path + ".valueString");
+    }
 
     /// <summary>Plain text of an XHTML narrative: tags removed, block ends become line breaks, entities decoded.</summary>
     public static string PlainText(string xhtml)

@@ -32,7 +32,8 @@ public abstract record PublishOutcome
 /// Stores a mapped item for the organization, keyed by (organization, external id): a first submission creates the
 /// item, a resend of the same content changes nothing, different content is a correction (a new version with a
 /// reason). The item, its values, its document, the MedicalRecordItemPublished event and the access event commit in
-/// one transaction. Its content is sealed with <paramref name="cipher"/>, the patient's data key.
+/// one transaction (the caller's, when it holds one: a transaction Bundle, saved by the caller). Its content is sealed
+/// with the patient's data key.
 /// </summary>
 public static class RecordPublishing
 {
@@ -58,7 +59,7 @@ public static class RecordPublishing
                 }
                 if (current.ResourceType != ingested.ResourceType)
                 {
-                    return new PublishOutcome.Refused(StatusCodes.Status409Conflict, "identifier[0].value",
+                    return new PublishOutcome.Refused(StatusCodes.Status409Conflict, FhirProfile.ExternalIdPath(ingested.ResourceType),
                         $"Этот идентификатор уже использован для ресурса {current.ResourceType}.");
                 }
                 if (current.PatientId != patient.PatientId)
@@ -74,7 +75,10 @@ public static class RecordPublishing
             }
 
             var item = NewVersion(ingested, publisher, patient, cipher, current, contentHash, now);
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Inside a transaction Bundle's transaction, whose entries commit together, nothing is retried (a race fails the
+            // Bundle) and the caller saves all entries at once.
+            var ambient = db.Database.CurrentTransaction is not null;
+            await using var transaction = ambient ? null : await db.Database.BeginTransactionAsync(ct);
             try
             {
                 if (current is not null)
@@ -85,9 +89,10 @@ public static class RecordPublishing
                         .ExecuteUpdateAsync(s => s.SetProperty(i => i.IsCurrent, false).SetProperty(i => i.SupersededAt, now), ct);
                     if (superseded == 0)
                     {
-                        await transaction.RollbackAsync(ct);
+                        if (ambient) return Busy(ingested);
+                        await transaction!.RollbackAsync(ct);
                         if (attempt < Attempts) continue;
-                        return Busy();
+                        return Busy(ingested);
                     }
                     await db.Observations
                         .Where(o => o.ItemId == current.Id)
@@ -95,22 +100,26 @@ public static class RecordPublishing
                 }
 
                 Add(db, http, item, ingested, cipher, current is null, now);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
+                if (transaction is not null)
+                {
+                    await db.SaveChangesAsync(ct);
+                    await transaction.CommitAsync(ct);
+                }
                 return new PublishOutcome.Published(item);
             }
             catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
             {
                 // A concurrent submission of the same item won the race; answer as for a repeat (or correct it).
-                await transaction.RollbackAsync(ct);
+                if (ambient) return Busy(ingested);
+                await transaction!.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
-                if (attempt >= Attempts) return Busy();
+                if (attempt >= Attempts) return Busy(ingested);
             }
         }
     }
 
-    private static PublishOutcome Busy() =>
-        new PublishOutcome.Refused(StatusCodes.Status409Conflict, "identifier[0].value",
+    private static PublishOutcome Busy(IngestedItem ingested) =>
+        new PublishOutcome.Refused(StatusCodes.Status409Conflict, FhirProfile.ExternalIdPath(ingested.ResourceType),
             "Запись с этим идентификатором одновременно изменяется другим запросом; повторите запрос.");
 
     private static RecordItem NewVersion(IngestedItem ingested, Publisher publisher, KnownPatient patient, PatientCipher cipher, RecordItem? current,

@@ -50,7 +50,7 @@ public sealed class OidcInteroperabilityTests(OwnIdentityFixture fixture)
             ValidIssuer = configuration.Issuer,
             ValidAudience = audience,
             IssuerSigningKeys = configuration.SigningKeys,
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             ValidTypes = [type],
             RequireExpirationTime = true,
             RequireSignedTokens = true,

@@ -34,7 +34,7 @@ public sealed class HsmKeyTests(OwnIdentityFixture fixture)
         rows.Count.ShouldBeGreaterThanOrEqualTo(2, "the current key and the next one");
         foreach (var row in rows)
         {
-            using var inHsm = Hsm.FindRsaKey(row.HsmLabel).ShouldNotBeNull();
+            using var inHsm = Hsm.FindEcKey(row.HsmLabel).ShouldNotBeNull();
             inHsm.ExportSubjectPublicKeyInfo().ShouldBe(row.PublicKey);
             Hsm.IsExtractable(row.HsmLabel).ShouldBeFalse();
         }
@@ -86,7 +86,7 @@ public sealed class HsmKeyTests(OwnIdentityFixture fixture)
         {
             db.SigningKeys.Add(new SigningKey
             {
-                Id = id, KeyId = "expired-" + id.ToString("N"), Algorithm = SigningKeyStore.Algorithm, PublicKey = publicKey,
+                Id = id, KeyId = "expired-" + id.ToString("N"), Algorithm = Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256, PublicKey = publicKey,
                 CreatedAt = longAgo, ActivatedAt = longAgo, RetiredAt = longAgo.AddDays(90),
             });
             return await db.SaveChangesAsync();

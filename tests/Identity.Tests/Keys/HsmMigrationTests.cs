@@ -50,7 +50,7 @@ public sealed class HsmMigrationTests
             var keys = await db.SigningKeys.AsNoTracking().ToListAsync();
             keys.ShouldNotContain(k => k.KeyId == "old-kid");
             keys.Count.ShouldBe(2, "a current and a next key, made inside the HSM");
-            keys.ShouldAllBe(k => hsm.FindRsaKey(k.HsmLabel) != null);
+            keys.ShouldAllBe(k => hsm.FindEcKey(k.HsmLabel) != null);
 
             var ring = await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml!).ToListAsync();
             ring.ShouldAllBe(xml => !xml.Contains("<masterKey") && xml.Contains("encryptedSecret"));

@@ -47,7 +47,7 @@ public sealed class KeyRotationTests(OwnIdentityFixture fixture)
             ValidIssuer = fixture.IssuerUrl,
             ValidAudience = IdentityServiceFixture.Audience,
             IssuerSigningKeys = jwks.GetSigningKeys(),
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             ValidTypes = ["at+jwt"],
             ClockSkew = TimeSpan.FromSeconds(30),
             RequireExpirationTime = true,

@@ -22,8 +22,13 @@ public sealed class OpenApiDocumentTests(RecordsApp app)
         publish.GetProperty("parameters").EnumerateArray()
             .Single(parameter => parameter.GetProperty("name").GetString() == "resourceType")
             .GetProperty("schema").GetProperty("enum").GetArrayLength().ShouldBe(4);
-        publish.GetProperty("responses").GetProperty("400").GetProperty("content")
-            .TryGetProperty("application/problem+json", out _).ShouldBeTrue();
+        publish.GetProperty("responses").GetProperty("422").GetProperty("content")
+            .TryGetProperty("application/fhir+json", out _).ShouldBeTrue();
+        var transaction = paths.GetProperty("/fhir/R4").GetProperty("post");
+        transaction.GetProperty("requestBody").GetProperty("content").GetProperty("application/fhir+json").GetProperty("schema")
+            .GetProperty("properties").GetProperty("type").GetProperty("enum")[0].GetString().ShouldBe("transaction");
+        paths.GetProperty("/fhir/R4/{resourceType}").GetProperty("post").GetProperty("security").GetArrayLength().ShouldBeGreaterThan(0);
+        paths.TryGetProperty("/fhir/R4/metadata", out _).ShouldBeTrue();
 
         var pdf = paths.GetProperty("/api/v1/records/exports/history.pdf").GetProperty("get");
         pdf.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("application/pdf", out _).ShouldBeTrue();

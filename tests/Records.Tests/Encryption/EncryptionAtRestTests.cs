@@ -42,7 +42,7 @@ public sealed class EncryptionAtRestTests(RecordsApp app)
         report["contained"]![1]!["note"] = new JsonArray(new JsonObject { ["text"] = "Срочно к эндокринологу." });
         report["contained"]!.AsArray().Add(new JsonObject
         {
-            ["resourceType"] = "Observation", ["id"] = "obs9",
+            ["resourceType"] = "Observation", ["id"] = "obs9", ["status"] = "final",
             ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["code"] = "5778-6", ["display"] = "Цвет мочи" }) },
             ["valueString"] = "соломенно-жёлтый",
         });

@@ -117,7 +117,7 @@ public sealed class FhirCorrectionTests(RecordsApp app)
         using var response = await client.PostFhirAsync("Encounter",
             FhirSamples.Encounter(snils, externalId, start, diagnosisCode: "J20.9", diagnosisName: "Острый бронхит"));
         var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
-        errors.Keys.ShouldBe([CorrectionReasonPath]);
+        errors.Keys.ShouldBe(["Encounter." + CorrectionReasonPath]);
         (await app.StoredForAsync(patientId)).ShouldBe(before);
     }
 
@@ -136,7 +136,7 @@ public sealed class FhirCorrectionTests(RecordsApp app)
 
         using var response = await client.PostFhirAsync("Encounter",
             FhirSamples.Encounter(secondSnils, externalId, start, correctionReason: "Не тот пациент"));
-        (await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity)).Keys.ShouldBe(["subject.identifier.value"]);
+        (await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity)).Keys.ShouldBe(["Encounter.subject.identifier.value"]);
         (await app.StoredForAsync(secondPatient)).ShouldBe(new IngestionSupport.StoredCounts(0, 0, 0, 0, 0));
         (await app.StoredForAsync(firstPatient)).CurrentItems.ShouldBe(1);
     }

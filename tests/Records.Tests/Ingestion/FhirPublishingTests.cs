@@ -120,6 +120,7 @@ public sealed class FhirPublishingTests(RecordsApp app)
         {
             ["resourceType"] = "Observation",
             ["id"] = "obs5",
+            ["status"] = "final",
             ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["code"] = "5778-6", ["display"] = "Цвет мочи" }) },
             ["valueString"] = "соломенно-жёлтый",
         });

@@ -37,16 +37,19 @@ public sealed class FhirValidationTests(RecordsApp app)
 
         using var response = await client.PostFhirAsync("DiagnosticReport", report);
         var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
+        // The SDK names R4's own problems (a number that is text, a code not in the value set; a choice element by its
+        // name, "value"), the profile the rest.
         errors.Keys.Order().ShouldBe(new[]
         {
-            "contained[0].interpretation[0].coding[0].code",
-            "contained[1].valueQuantity.value",
-            "contained[2].code.coding[0].code",
-            "effectiveDateTime",
-            "identifier[0].value",
-            "presentedForm[0].data",
-            "result[3].reference",
-            "status",
+            "DiagnosticReport.contained[0].interpretation[0].coding[0].code",
+            "DiagnosticReport.contained[1].value.value",
+            "DiagnosticReport.contained[2].code.coding[0].code",
+            "DiagnosticReport.effectiveDateTime",
+            "DiagnosticReport.identifier[0]",
+            "DiagnosticReport.identifier[0].value",
+            "DiagnosticReport.presentedForm[0].data",
+            "DiagnosticReport.result[3].reference",
+            "DiagnosticReport.status",
         }.Order(), string.Join(", ", errors.Keys));
         errors.Values.SelectMany(m => m).ShouldAllBe(m => m.Any(c => c >= 'А' && c <= 'я'));
         (await app.StoredForAsync(patientId)).ShouldBe(Nothing);
@@ -66,10 +69,10 @@ public sealed class FhirValidationTests(RecordsApp app)
         var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
         errors.Keys.Order().ShouldBe(new[]
         {
-            "contained[0].code.coding[0].code",
-            "identifier[0].value",
-            "period.start",
-            "type[0].coding[0].code",
+            "Encounter.contained[0].code.coding[0].code",
+            "Encounter.identifier[0].value",
+            "Encounter.period.start",
+            "Encounter.type[0].coding[0].code",
         }.Order(), string.Join(", ", errors.Keys));
         (await app.StoredForAsync(patientId)).ShouldBe(Nothing);
     }
@@ -90,9 +93,9 @@ public sealed class FhirValidationTests(RecordsApp app)
             var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
             errors.Keys.Order().ShouldBe(new[]
             {
-                "event[0].period.end",
-                "extension[0].valueAttachment.contentType",
-                "section[0].title",
+                "Composition.event[0].period.end",
+                "Composition.extension[0].valueAttachment.contentType",
+                "Composition.section[0].title",
             }.Order(), string.Join(", ", errors.Keys));
         }
 
@@ -105,10 +108,10 @@ public sealed class FhirValidationTests(RecordsApp app)
             var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
             errors.Keys.Order().ShouldBe(new[]
             {
-                "category[0].coding[0].code",
-                "extension[0].valueInteger",
-                "extension[1].valueString",
-                "status",
+                "CarePlan.category[0].coding[0].code",
+                "CarePlan.extension[0].valueInteger",
+                "CarePlan.extension[1].valueString",
+                "CarePlan.status",
             }.Order(), string.Join(", ", errors.Keys));
         }
         (await app.StoredForAsync(patientId)).ShouldBe(Nothing);
@@ -123,8 +126,8 @@ public sealed class FhirValidationTests(RecordsApp app)
                    FhirSamples.Encounter(unknown, IngestionSupport.NewExternalId("enc"), IngestionSupport.HoursAgo(1))))
         {
             var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
-            errors.Keys.ShouldBe(["subject.identifier.value"]);
-            errors["subject.identifier.value"].ShouldBe(["Пациент с таким СНИЛС не зарегистрирован в сервисе."]);
+            errors.Keys.ShouldBe(["Encounter.subject.identifier.value"]);
+            errors["Encounter.subject.identifier.value"].ShouldBe(["Пациент с таким СНИЛС не зарегистрирован в сервисе."]);
         }
 
         var broken = FhirSamples.EncounterNode(TestSnils.Broken(unknown), IngestionSupport.NewExternalId("enc"), IngestionSupport.HoursAgo(1));
@@ -132,7 +135,7 @@ public sealed class FhirValidationTests(RecordsApp app)
         using (var response = await client.PostFhirAsync("Encounter", broken))
         {
             var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
-            errors.Keys.Order().ShouldBe(["subject.identifier.system", "subject.identifier.value"]);
+            errors.Keys.Order().ShouldBe(["Encounter.subject.identifier.system", "Encounter.subject.identifier.value"]);
         }
     }
 
@@ -146,8 +149,8 @@ public sealed class FhirValidationTests(RecordsApp app)
 
         using var response = await client.PostFhirAsync("Composition", json);
         var errors = await response.FhirErrorsAsync(HttpStatusCode.UnprocessableEntity);
-        errors.Keys.ShouldBe(["extension[0].valueAttachment.data"]);
-        errors["extension[0].valueAttachment.data"].ShouldBe(["Документ не является файлом PDF."]);
+        errors.Keys.ShouldBe(["Composition.extension[0].valueAttachment.data"]);
+        errors["Composition.extension[0].valueAttachment.data"].ShouldBe(["Документ не является файлом PDF."]);
         (await app.StoredForAsync(patientId)).ShouldBe(Nothing);
     }
 
@@ -158,23 +161,28 @@ public sealed class FhirValidationTests(RecordsApp app)
         using var client = app.OrganizationClient(Guid.CreateVersion7());
         var encounter = FhirSamples.Encounter(snils, IngestionSupport.NewExternalId("enc"), IngestionSupport.HoursAgo(1));
 
+        // A body that is no resource at all: one issue without an expression, as FHIR servers answer.
         using (var response = await client.PostFhirAsync("Encounter", "{\"resourceType\": \"Encounter\", "))
         {
-            (await response.FhirErrorsAsync(HttpStatusCode.BadRequest)).Keys.ShouldBe(["body"]);
+            (await response.FhirErrorsAsync(HttpStatusCode.BadRequest)).Keys.ShouldBe([""]);
         }
         using (var response = await client.PostFhirAsync("Encounter", "[]"))
         {
-            (await response.FhirErrorsAsync(HttpStatusCode.BadRequest)).Keys.ShouldBe(["body"]);
+            (await response.FhirErrorsAsync(HttpStatusCode.BadRequest)).Keys.ShouldBe([""]);
         }
         using (var response = await client.PostFhirAsync("DiagnosticReport", encounter))
+        {
+            (await response.FhirErrorsAsync(HttpStatusCode.BadRequest)).Keys.ShouldBe(["Encounter.resourceType"]);
+        }
+        using (var response = await client.PostFhirAsync("Encounter", "{\"status\": \"finished\"}"))
         {
             (await response.FhirErrorsAsync(HttpStatusCode.BadRequest)).Keys.ShouldBe(["resourceType"]);
         }
         using (var response = await client.PostFhirAsync("Patient", encounter))
         {
-            response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
-            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            (await response.FhirErrorsAsync(HttpStatusCode.NotFound)).Keys.ShouldBe([""]);
         }
+        // Routing refuses a media type the route does not accept before the endpoint runs: the framework's 415 problem.
         using (var response = await client.PostFhirAsync("Encounter", encounter, "text/plain"))
         {
             response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
@@ -189,8 +197,7 @@ public sealed class FhirValidationTests(RecordsApp app)
         huge["text"] = new JsonObject { ["div"] = new string('a', 16 * 1024 * 1024) };
         using (var response = await client.PostFhirAsync("Composition", huge))
         {
-            response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
-            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            (await response.FhirErrorsAsync(HttpStatusCode.RequestEntityTooLarge)).Keys.ShouldBe([""]);
         }
         (await app.StoredForAsync(patientId)).Items.ShouldBe(1);
     }

@@ -12,6 +12,7 @@ namespace Gosuslugi.Health.Records.Tests.Ingestion;
 public static class IngestionSupport
 {
     public const string FhirRoute = "/api/v1/records/fhir/";
+    public const string FhirBase = "/fhir/R4";
 
     public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
@@ -31,13 +32,24 @@ public static class IngestionSupport
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    /// <summary>The errors of a validation problem, by FHIR path.</summary>
+    /// <summary>The issues of an OperationOutcome: their texts by issue.expression (the FHIRPath of the element).</summary>
     public static async Task<Dictionary<string, string[]>> FhirErrorsAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
-        var problem = await response.JsonObjectAsync(expected);
-        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        return problem["errors"].Deserialize<Dictionary<string, string[]>>(Web)!;
+        var outcome = await response.JsonObjectAsync(expected);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe(FhirSamples.MediaType);
+        outcome["resourceType"]!.GetValue<string>().ShouldBe("OperationOutcome");
+        return outcome["issue"]!.AsArray()
+            .Select(issue => (Expression: (string?)issue!["expression"]?[0] ?? "", Text: (string)issue["details"]!["text"]!))
+            .GroupBy(issue => issue.Expression)
+            .ToDictionary(group => group.Key, group => group.Select(issue => issue.Text).ToArray());
     }
+
+    /// <summary>POST /fhir/R4/{resourceType}.</summary>
+    public static Task<HttpResponseMessage> PostFhirR4Async(this HttpClient client, JsonObject resource) =>
+        client.PostAsync($"{FhirBase}/{resource["resourceType"]}", new StringContent(resource.ToJsonString(), Encoding.UTF8, FhirSamples.MediaType));
+
+    public static Task<HttpResponseMessage> PostTransactionAsync(this HttpClient client, JsonObject bundle) =>
+        client.PostAsync(FhirBase, new StringContent(bundle.ToJsonString(), Encoding.UTF8, FhirSamples.MediaType));
 
     public static Task<StoredCounts> StoredForAsync(this RecordsApp app, Guid patientId) =>
         app.WithDbAsync(async db => new StoredCounts(

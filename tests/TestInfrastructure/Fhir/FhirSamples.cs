@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 namespace Gosuslugi.Health.TestInfrastructure;
 
 /// <summary>
-/// Small, valid FHIR R4 resources as a medical organization posts them to <c>POST /api/v1/records/fhir/{resourceType}</c>.
+/// Small, valid FHIR R4 resources as a medical organization posts them to <c>POST /fhir/R4/{resourceType}</c> (or
+/// <c>/api/v1/records/fhir/{resourceType}</c>), alone or as entries of a transaction <see cref="Transaction"/>.
 /// Each builder has a <c>...Node</c> form returning a <see cref="JsonObject"/> that a test may change before posting
 /// (<c>.ToJsonString()</c>); the string forms are what most tests need. Reused by the end-to-end tests and the bench.
 /// </summary>
@@ -56,7 +57,7 @@ public static class FhirSamples
             {
                 ["location"] = new JsonObject { ["display"] = "Терапевтическое отделение № 2" },
             }),
-            ["contained"] = new JsonArray(Condition("dx1", diagnosisCode, diagnosisName)),
+            ["contained"] = new JsonArray(Condition("dx1", diagnosisCode, diagnosisName, snils)),
             ["diagnosis"] = new JsonArray(new JsonObject
             {
                 ["condition"] = new JsonObject { ["reference"] = "#dx1" },
@@ -173,7 +174,7 @@ public static class FhirSamples
             ["date"] = Instant(date),
             ["author"] = new JsonArray(Doctor()),
             ["title"] = title,
-            ["contained"] = new JsonArray(Condition("dx1", diagnosisCode, diagnosisName)),
+            ["contained"] = new JsonArray(Condition("dx1", diagnosisCode, diagnosisName, snils)),
             ["section"] = new JsonArray(
                 Section("Жалобы и анамнез", null, "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Головные боли по утрам.</p><p>АД до 160/95.</p></div>"),
                 Section("Объективный статус", "29545-1", "<div xmlns=\"http://www.w3.org/1999/xhtml\">АД 150/90, ЧСС 78.</div>"),
@@ -207,16 +208,21 @@ public static class FhirSamples
     {
         var done = status == "completed";
         var doneOn = plannedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        JsonObject Activity(string name, string result) => new()
+        // FHIR JSON has no nulls: an element without a value is left out.
+        JsonObject Activity(string name, string result)
         {
-            ["outcomeCodeableConcept"] = done ? new JsonArray(new JsonObject { ["text"] = result }) : null,
-            ["detail"] = new JsonObject
+            var activity = new JsonObject
             {
-                ["status"] = done ? "completed" : "scheduled",
-                ["description"] = name,
-                ["scheduledPeriod"] = done ? new JsonObject { ["end"] = doneOn } : new JsonObject { ["start"] = doneOn },
-            },
-        };
+                ["detail"] = new JsonObject
+                {
+                    ["status"] = done ? "completed" : "scheduled",
+                    ["description"] = name,
+                    ["scheduledPeriod"] = done ? new JsonObject { ["end"] = doneOn } : new JsonObject { ["start"] = doneOn },
+                },
+            };
+            if (done) activity["outcomeCodeableConcept"] = new JsonArray(new JsonObject { ["text"] = result });
+            return activity;
+        }
 
         var carePlan = new JsonObject
         {
@@ -235,14 +241,27 @@ public static class FhirSamples
                 Activity("Анкетирование", "Факторы риска не выявлены"),
                 Activity("Измерение артериального давления", "125/80 мм рт. ст."),
                 Activity("Флюорография лёгких", "Без патологии")),
-            ["note"] = done ? new JsonArray(new JsonObject { ["text"] = "Ходьба 30 минут в день, контроль через год." }) : null,
         };
+        if (done) carePlan["note"] = new JsonArray(new JsonObject { ["text"] = "Ходьба 30 минут в день, контроль через год." });
         var extensions = new JsonArray(new JsonObject { ["url"] = PreventiveStageExtension, ["valueInteger"] = stage });
         if (healthGroup is not null) extensions.Add(Extension(HealthGroupExtension, "valueString", healthGroup));
         if (correctionReason is not null) extensions.Add(Extension(CorrectionReasonExtension, "valueString", correctionReason));
         carePlan["extension"] = extensions;
         return carePlan;
     }
+
+    /// <summary>A transaction Bundle creating each resource (POST to its type).</summary>
+    public static JsonObject Transaction(params JsonObject[] resources) => new()
+    {
+        ["resourceType"] = "Bundle",
+        ["type"] = "transaction",
+        ["entry"] = new JsonArray(resources.Select(resource => (JsonNode)new JsonObject
+        {
+            ["fullUrl"] = "urn:uuid:" + Guid.NewGuid(),
+            ["resource"] = resource,
+            ["request"] = new JsonObject { ["method"] = "POST", ["url"] = (string)resource["resourceType"]! },
+        }).ToArray()),
+    };
 
     /// <summary>Adds (or replaces) the correction reason of any resource node.</summary>
     public static JsonObject WithCorrectionReason(this JsonObject resource, string reason)
@@ -277,10 +296,12 @@ public static class FhirSamples
         ["display"] = name,
     };
 
-    public static JsonObject Condition(string id, string code, string name) => new()
+    /// <summary>A diagnosis to contain; R4 requires its subject (the patient, by SNILS as in the resource around it).</summary>
+    public static JsonObject Condition(string id, string code, string name, string snils) => new()
     {
         ["resourceType"] = "Condition",
         ["id"] = id,
+        ["subject"] = Subject(snils),
         ["code"] = new JsonObject
         {
             ["coding"] = new JsonArray(new JsonObject { ["system"] = Icd10System, ["code"] = code, ["display"] = name }),
