@@ -90,7 +90,9 @@ var appointments = AddService<Projects.Gosuslugi_Health_Appointments>("appointme
 var records = WithHsmToken(AddService<Projects.Gosuslugi_Health_Records>("records"), "records");
 var immunizations = AddService<Projects.Gosuslugi_Health_Immunizations>("immunizations");
 var prescriptions = AddService<Projects.Gosuslugi_Health_Prescriptions>("prescriptions");
-var sickleave = AddService<Projects.Gosuslugi_Health_SickLeave>("sickleave");
+// Medical content sealed at rest like Records'; in development it gives the demo patient a certificate (demo.json).
+var sickleave = WithHsmToken(AddService<Projects.Gosuslugi_Health_SickLeave>("sickleave"), "sickleave")
+    .WithEnvironment("SickLeave__DemoFile", Path.Combine(data, "demo.json"));
 // SMS and push go to development providers that record what they would send in the mailbox folder.
 var notifications = AddService<Projects.Gosuslugi_Health_Notifications>("notifications")
     .WithReference(smtp).WaitFor(smtp)

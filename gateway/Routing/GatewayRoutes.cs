@@ -43,6 +43,8 @@ public static class GatewayRoutes
         new("fhir", "records", "/fhir/R4/{**rest}"),
         // An optional catch-all also matches the bare collection path (/api/v1/immunizations).
         .. Services.Select(service => new GatewayRoute(service, service, $"/api/v1/{service}/{{**rest}}")),
+        // Sick leave's API is /api/v1/sick-leave (the service's resource name has no hyphen).
+        new("sick-leave", "sickleave", "/api/v1/sick-leave/{**rest}"),
     ];
 
     public static IReadOnlyList<RouteConfig> BuildRoutes() =>

@@ -25,6 +25,7 @@ public static class NotificationsExtensions
             bus.AddConsumer<RecordOpenedByNewOrganizationConsumer>();
             bus.AddConsumer<DataRequestSubmittedConsumer>();
             bus.AddConsumer<DataRequestStatusChangedConsumer>();
+            bus.AddSickLeaveConsumers();
             bus.AddAppointmentConsumers();
             bus.AddIdentityConsumers();
             bus.AddReminderConsumers();

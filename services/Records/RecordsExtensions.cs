@@ -4,7 +4,9 @@ using Gosuslugi.Health.Records.Data;
 using Gosuslugi.Health.Records.Events;
 using Gosuslugi.Health.Records.Preventive;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Consents;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 using Gosuslugi.Health.ServiceDefaults.Data;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,8 +26,8 @@ public static class RecordsExtensions
         builder.AddServiceMessaging<RecordsDb>(bus =>
         {
             bus.AddAccessRestrictionsConsumer<RecordsDb>(builder);
-            bus.AddConsumer<PatientRegisteredConsumer>();
-            bus.AddCareConsumers();
+            bus.AddPatientRegisteredConsumer<RecordsDb>(builder);
+            bus.AddCareConsumers<RecordsDb>(builder);
             bus.AddConsumer<ThresholdCrossingConsumer>().Endpoint(e => e.Name = ThresholdCrossingConsumer.EndpointName);
         });
         // FHIR ingestion (Api/FhirIngestionApi): the SDK warmed up before the first request, OperationOutcome on its routes.

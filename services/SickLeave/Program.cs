@@ -1,14 +1,19 @@
-using Gosuslugi.Health.SickLeave.Data;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.SickLeave;
+using Gosuslugi.Health.SickLeave.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<SickLeaveDb>("sickleavedb");
-builder.AddServiceMessaging<SickLeaveDb>();
+builder.AddSickLeave();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapCertificatesApi();
+app.MapOrganizationCertificatesApi();
+app.MapDoctorCertificatesApi();
+app.MapMissingCertificateRequestsApi();
+app.MapOrganizationRequestsApi();
 
 app.Run();

@@ -64,6 +64,9 @@ public sealed class BusTopologyTests(ITestOutputHelper output)
         topology.Routes(ExchangeOf(typeof(SecurityEventRecorded)), "audit-security-event-recorded").ShouldBeTrue();
         deployed["notifications"].ShouldContain("notifications-reminders-appointment-booked");
         deployed["records"].ShouldContain("records-care-appointment-booked");
+        // The shared care consumers (ServiceDefaults/Care) get a queue of each service that keeps care relationships.
+        deployed["sickleave"].ShouldContain("sickleave-care-appointment-booked");
+        topology.Routes(ExchangeOf(typeof(PatientRegistered)), "sickleave-patient-registered").ShouldBeTrue();
         deployed["identity"].ShouldBeEmpty();
 
         // Every queue lasts (durable, never auto-deleted) and has its _error and _skipped queue, each fed by its exchange.

@@ -26,6 +26,18 @@ public sealed class RoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
         }
     }
 
+    [Theory]
+    [InlineData("/api/v1/sick-leave/certificates?from=2026-01-01")]
+    [InlineData("/api/v1/sick-leave/organization/certificates")]
+    public async Task Sick_leave_is_routed_under_its_hyphenated_path(string path)
+    {
+        using var response = await fixture.GetAsync(path, fixture.PatientToken());
+
+        var echo = await GatewayFixture.EchoOf(response);
+        echo.Service.ShouldBe("sickleave");
+        echo.PathAndQuery.ShouldBe(path);
+    }
+
     [Fact]
     public async Task Methods_and_bodies_are_forwarded()
     {

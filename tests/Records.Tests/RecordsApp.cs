@@ -5,6 +5,7 @@ using Gosuslugi.Health.TestInfrastructure;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 
 namespace Gosuslugi.Health.Records.Tests;
 

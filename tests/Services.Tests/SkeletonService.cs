@@ -24,7 +24,8 @@ public sealed record SkeletonService(string Name, Func<IReadOnlyDictionary<strin
         // Records seals medical content with keys wrapped in its HSM token.
         Of<RecordsDb>("records", () => TestHsm.NewTokenSettings("records-skeleton")),
         Of<PrescriptionsDb>("prescriptions"),
-        Of<SickLeaveDb>("sickleave"),
+        // SickLeave seals certificates the same way, in its own token.
+        Of<SickLeaveDb>("sickleave", () => TestHsm.NewTokenSettings("sickleave-skeleton")),
         Of<DisputesDb>("disputes"),
         Of<AuditDb>("audit"),
     }.ToDictionary(s => s.Name);
@@ -34,7 +35,8 @@ public sealed record SkeletonService(string Name, Func<IReadOnlyDictionary<strin
     /// <summary>Connection name as the AppHost passes it: ConnectionStrings:&lt;name&gt;db.</summary>
     public string ConnectionName => $"{Name}db";
 
-    public string ApiRoute => $"/api/v1/{Name}";
+    /// <summary>The service's API as the gateway routes it (sick leave's is hyphenated).</summary>
+    public string ApiRoute => Name == "sickleave" ? "/api/v1/sick-leave" : $"/api/v1/{Name}";
 
     private static SkeletonService Of<TDb>(string name, Func<Dictionary<string, string?>>? own = null) where TDb : DbContext =>
         new(name, settings => new ServiceHost<TDb>(own is null ? settings : settings.Concat(own()).ToDictionary()));

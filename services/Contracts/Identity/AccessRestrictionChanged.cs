@@ -29,7 +29,8 @@ public static class RecordSections
     public const string LabResults = "lab_results";
     public const string Prescriptions = "prescriptions";
     public const string Visits = "visits";
+    public const string SickLeave = "sick_leave";
 
     public static readonly IReadOnlyList<string> All =
-        [Psychiatry, Narcology, Venereology, Hiv, Reproductive, Immunizations, LabResults, Prescriptions, Visits];
+        [Psychiatry, Narcology, Venereology, Hiv, Reproductive, Immunizations, LabResults, Prescriptions, Visits, SickLeave];
 }

@@ -64,6 +64,9 @@ public static class NotificationCategories
     /// <summary>The patient's request for missing data: sent, taken into work, answered, refused, overdue.</summary>
     public const string DataRequest = "data_request";
 
+    /// <summary>A sick-leave certificate opened, extended, closed or annulled; a missing-certificate request's answer.</summary>
+    public const string SickLeave = "sick_leave";
+
     /// <summary>An appointment booked, moved or cancelled; a waitlist offer.</summary>
     public const string Appointment = "appointment";
 
@@ -84,7 +87,7 @@ public static class NotificationCategories
 
     public static readonly IReadOnlyList<string> All =
     [
-        Appointment, Reminder, RecordItem, LabThreshold, Immunization, VaccinationDue, PreventiveExam, DataRequest, Attachment,
+        Appointment, Reminder, RecordItem, LabThreshold, Immunization, VaccinationDue, PreventiveExam, DataRequest, SickLeave, Attachment,
         RecordAccess, Security,
     ];
 

@@ -6,6 +6,7 @@ using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Contracts.Disputes;
 using Gosuslugi.Health.Contracts.Immunizations;
 using Gosuslugi.Health.Contracts.Records;
+using Gosuslugi.Health.Contracts.SickLeave;
 using Gosuslugi.Health.Notifications.Domain;
 using Gosuslugi.Health.ServiceDefaults;
 
@@ -116,6 +117,59 @@ public static class NotificationTexts
             $"{m.OrganizationName} внесла запись о вакцинации: {m.VaccineName} ({m.Disease}), " +
             $"{m.AdministeredOn.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)}.",
             $"В вашей медицинской карте новая запись о вакцинации. {SeeDetails}");
+
+    /// <summary>A sick-leave certificate opened, extended, closed or annulled by the organization.</summary>
+    public static NotificationText SickLeaveCertificateChanged(SickLeaveCertificateChanged m)
+    {
+        var certificate = $"листок нетрудоспособности № {m.Number}";
+        var period = $"с {ShortDate(m.StartsOn)} по {ShortDate(m.EndsOn)}";
+        return m.Status switch
+        {
+            SickLeaveStatuses.Extended => Text("Листок нетрудоспособности продлён",
+                $"Организация «{m.OrganizationName}» продлила {certificate}: период нетрудоспособности {period}.",
+                $"Ваш листок нетрудоспособности продлён. {SeeDetails}"),
+            SickLeaveStatuses.Closed => Text("Листок нетрудоспособности закрыт",
+                $"Организация «{m.OrganizationName}» закрыла {certificate} ({period})." +
+                (m.ReturnToWorkOn is { } back ? $" Приступить к работе — {ShortDate(back)}." : "") +
+                " Листок можно скачать в формате PDF.",
+                $"Ваш листок нетрудоспособности закрыт. {SeeDetails}"),
+            SickLeaveStatuses.Annulled => Text("Листок нетрудоспособности аннулирован",
+                $"Организация «{m.OrganizationName}» аннулировала {certificate} ({period}). Если вы не согласны, обратитесь в организацию.",
+                $"Ваш листок нетрудоспособности аннулирован. {SeeDetails}"),
+            _ when m.Version > 1 => Text("Листок нетрудоспособности изменён",
+                $"Организация «{m.OrganizationName}» изменила {certificate} ({period}).",
+                $"Ваш листок нетрудоспособности изменён. {SeeDetails}"),
+            _ => Text("Открыт листок нетрудоспособности",
+                $"Организация «{m.OrganizationName}» открыла {certificate}: период нетрудоспособности {period}.",
+                $"Вам открыт листок нетрудоспособности. {SeeDetails}"),
+        };
+    }
+
+    /// <summary>The request for a missing certificate went out, with the time the answer is due.</summary>
+    public static NotificationText SickLeaveRequestSubmitted(SickLeaveRequestSubmitted m) =>
+        Text("Запрос листка нетрудоспособности отправлен",
+            $"Ваш запрос в организацию «{m.OrganizationName}» о листке нетрудоспособности за период с {ShortDate(m.PeriodFrom)} " +
+            $"по {ShortDate(m.PeriodTo)} отправлен. Ответ ожидается до {DateAndTimeLong(m.DueAt)} (московское время).",
+            $"Ваш запрос листка нетрудоспособности отправлен. {SeeDetails}");
+
+    /// <summary>The organization answered with a certificate or refused, or the 24 hours passed without an answer.</summary>
+    public static NotificationText SickLeaveRequestStatusChanged(SickLeaveRequestStatusChanged m) => m.Status switch
+    {
+        SickLeaveRequestStatuses.Answered => Text("Листок нетрудоспособности получен",
+            $"Организация «{m.OrganizationName}» ответила на ваш запрос: листок нетрудоспособности № {m.CertificateNumber} " +
+            "доступен в разделе «Листки нетрудоспособности».",
+            $"Получен ответ на ваш запрос листка нетрудоспособности. {SeeDetails}"),
+        SickLeaveRequestStatuses.Refused => Text("Отказ по запросу листка нетрудоспособности",
+            $"Организация «{m.OrganizationName}» отказала в предоставлении листка нетрудоспособности. Причина: {m.RefusalReason}",
+            $"Получен ответ на ваш запрос листка нетрудоспособности. {SeeDetails}"),
+        SickLeaveRequestStatuses.Overdue => Text("Срок ответа на запрос листка истёк",
+            $"Организация «{m.OrganizationName}» не ответила на ваш запрос листка нетрудоспособности за 24 часа. " +
+            "Запрос остаётся в работе; вы можете обратиться в организацию напрямую.",
+            $"Срок ответа на ваш запрос листка нетрудоспособности истёк. {SeeDetails}"),
+        _ => Text("Изменился статус запроса листка нетрудоспособности",
+            $"Изменился статус вашего запроса в организацию «{m.OrganizationName}».",
+            $"Изменился статус вашего запроса листка нетрудоспособности. {SeeDetails}"),
+    };
 
     public static NotificationText VaccinationDue(VaccinationDue m)
     {
@@ -277,6 +331,8 @@ public static class NotificationTexts
 
     /// <summary>"12 декабря 2026 г."</summary>
     public static string LongDate(DateOnly date) => date.ToString("d MMMM yyyy 'г.'", Russian);
+
+    public static string ShortDate(DateOnly date) => date.ToString("dd.MM.yyyy", Russian);
 
     /// <summary>"09:20" in Moscow time.</summary>
     public static string Time(DateTimeOffset at) => at.ToOffset(MoscowTime.Offset).ToString("HH:mm", Russian);

@@ -6,6 +6,7 @@ using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Gosuslugi.Health.ServiceDefaults.Audit;
+using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -143,7 +144,7 @@ public static class DoctorAccessApi
         }
 
         var now = services.Time.GetUtcNow();
-        var closed = await CareAccess.IsInCareAsync(services.Db, patientId, organizationId, now, ct)
+        var closed = await services.Db.IsInCareAsync(patientId, organizationId, now, ct)
             ? await CareAccess.ClosedSectionsAsync(services.Db, patientId, organizationId, ct)
             : null;
         if (closed is null || closed.WholeRecord)

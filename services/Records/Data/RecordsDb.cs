@@ -1,7 +1,9 @@
 using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults;
+using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Consents;
 using Gosuslugi.Health.ServiceDefaults.Encryption;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 using Microsoft.EntityFrameworkCore;
 
 namespace Gosuslugi.Health.Records.Data;
@@ -32,6 +34,9 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
         // The patient's restrictions (identity's AccessRestrictionChanged), enforced on doctors' reads.
         modelBuilder.AddPatientAccessRestrictions();
         modelBuilder.AddPatientDataKeys();
+        // Which organizations have the patient in their care (Appointments' events), for doctors' reads.
+        modelBuilder.AddCareRelationships();
+        modelBuilder.AddKnownPatients();
 
         modelBuilder.Entity<RecordItem>(item =>
         {
@@ -91,28 +96,6 @@ public sealed class RecordsDb(DbContextOptions<RecordsDb> options) : DbContext(o
             threshold.Property(t => t.AnalyteCode).HasMaxLength(64);
             threshold.Property(t => t.Low).HasPrecision(18, 6);
             threshold.Property(t => t.High).HasPrecision(18, 6);
-        });
-
-        modelBuilder.Entity<CareRelationship>(care =>
-        {
-            care.ToTable("care_relationships");
-            care.HasKey(c => c.SourceId);
-            care.Property(c => c.SourceId).ValueGeneratedNever();
-            care.Property(c => c.Kind).HasMaxLength(16);
-            care.HasIndex(c => new { c.PatientId, c.OrganizationId });
-        });
-
-        modelBuilder.Entity<KnownPatient>(patient =>
-        {
-            patient.ToTable("known_patients");
-            patient.HasKey(p => p.PatientId);
-            patient.Property(p => p.PatientId).ValueGeneratedNever();
-            patient.Property(p => p.Snils).HasMaxLength(11);
-            patient.HasIndex(p => p.Snils).IsUnique();
-            patient.Property(p => p.FamilyName).HasMaxLength(100);
-            patient.Property(p => p.GivenName).HasMaxLength(100);
-            patient.Property(p => p.MiddleName).HasMaxLength(100);
-            patient.Ignore(p => p.FullName);
         });
     }
 }

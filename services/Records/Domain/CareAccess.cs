@@ -1,4 +1,5 @@
 using Gosuslugi.Health.Records.Data;
+using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Consents;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,21 +7,11 @@ namespace Gosuslugi.Health.Records.Domain;
 
 /// <summary>
 /// Whether a doctor of an organization may read a patient's record, and which of it: the organization must have the
-/// patient in its care (an attachment or an appointment, <see cref="CareRelationship"/>), and the patient's
+/// patient in its care (an attachment or an appointment, <see cref="CareRelationships.IsInCareAsync"/>), and the patient's
 /// restrictions (identity's consents, <see cref="PatientAccessRestriction"/>) take sections, or the whole record, away.
 /// </summary>
 public static class CareAccess
 {
-    /// <summary>True while any attachment or appointment of the patient to the organization is in force at <paramref name="now"/>.</summary>
-    public static Task<bool> IsInCareAsync(RecordsDb db, Guid patientId, Guid organizationId, DateTimeOffset now,
-        CancellationToken ct = default)
-    {
-        var at = now.ToUniversalTime();
-        return db.CareRelationships.AsNoTracking().AnyAsync(c =>
-            c.PatientId == patientId && c.OrganizationId == organizationId
-            && c.ValidFrom <= at && (c.ValidUntil == null || c.ValidUntil > at), ct);
-    }
-
     /// <summary>The patient's restrictions in force that concern the organization.</summary>
     public static async Task<ClosedSections> ClosedSectionsAsync(RecordsDb db, Guid patientId, Guid organizationId,
         CancellationToken ct = default)

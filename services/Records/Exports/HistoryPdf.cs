@@ -1,3 +1,4 @@
+using Gosuslugi.Health.Printing;
 using Gosuslugi.Health.Contracts.Records;
 using Gosuslugi.Health.Records.Domain;
 using PdfSharp.Drawing;
@@ -29,7 +30,7 @@ public static class HistoryPdf
     public static async Task RenderAsync(ExportHeader header, IAsyncEnumerable<ExportEntry> entries, Stream output,
         CancellationToken ct)
     {
-        ExportFonts.EnsureRegistered();
+        PdfFonts.EnsureRegistered();
         using var document = new PdfDocument();
         using var measure = XGraphics.CreateMeasureContext(new XSize(PdfFlow.A4Width, PdfFlow.A4Height), XGraphicsUnit.Point, XPageDirection.Downwards);
         var fonts = new Fonts(measure);

@@ -6,6 +6,7 @@ using Hl7.Fhir.Model;
 using Hl7.Fhir.Validation;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 

@@ -8,6 +8,7 @@ using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Encryption;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Gosuslugi.Health.ServiceDefaults.Patients;
 
 namespace Gosuslugi.Health.Records.Ingestion;
 

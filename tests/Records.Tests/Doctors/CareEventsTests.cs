@@ -1,5 +1,6 @@
 using Gosuslugi.Health.Contracts.Appointments;
 using Gosuslugi.Health.Records.Domain;
+using Gosuslugi.Health.ServiceDefaults.Care;
 using static Gosuslugi.Health.Records.Tests.Doctors.CareTestSupport;
 
 namespace Gosuslugi.Health.Records.Tests.Doctors;
@@ -12,7 +13,7 @@ public sealed class CareEventsTests(RecordsApp app)
         new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), Moscow).ToUniversalTime();
 
     private Task<bool> InCareAsync(Guid patientId, Guid organizationId, DateTimeOffset? at = null) =>
-        app.WithDbAsync(db => CareAccess.IsInCareAsync(db, patientId, organizationId, at ?? DateTimeOffset.UtcNow));
+        app.WithDbAsync(db => db.IsInCareAsync(patientId, organizationId, at ?? DateTimeOffset.UtcNow));
 
     [Fact]
     public async Task An_attachment_runs_from_the_Moscow_day_until_detached_and_a_new_one_ends_the_previous()

@@ -3,6 +3,7 @@ using Gosuslugi.Health.Contracts.Appointments;
 using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Contracts.Identity;
 using Gosuslugi.Health.Records.Domain;
+using Gosuslugi.Health.ServiceDefaults.Care;
 using Gosuslugi.Health.ServiceDefaults.Consents;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
 using MassTransit;

@@ -239,7 +239,7 @@ public sealed class FhirValidationTests(RecordsApp app)
         await app.Bus.Publish(message, c => c.MessageId = messageId);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        Domain.KnownPatient? known = null;
+        ServiceDefaults.Patients.KnownPatient? known = null;
         while (known is null && DateTime.UtcNow < deadline)
         {
             known = await app.WithDbAsync(db => db.KnownPatients.AsNoTracking().SingleOrDefaultAsync(p => p.PatientId == patientId));

@@ -50,7 +50,7 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                     b.ToTable("analyte_thresholds", (string)null);
                 });
 
-            modelBuilder.Entity("Gosuslugi.Health.Records.Domain.CareRelationship", b =>
+            modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Care.CareRelationship", b =>
                 {
                     b.Property<Guid>("SourceId")
                         .HasColumnType("uuid");
@@ -85,7 +85,7 @@ namespace Gosuslugi.Health.Records.Data.Migrations
                     b.ToTable("care_relationships", (string)null);
                 });
 
-            modelBuilder.Entity("Gosuslugi.Health.Records.Domain.KnownPatient", b =>
+            modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Patients.KnownPatient", b =>
                 {
                     b.Property<Guid>("PatientId")
                         .HasColumnType("uuid");

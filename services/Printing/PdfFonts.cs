@@ -1,13 +1,13 @@
 using PdfSharp.Fonts;
 
-namespace Gosuslugi.Health.Records.Exports;
+namespace Gosuslugi.Health.Printing;
 
 /// <summary>
-/// PDFsharp's font resolver: the DejaVu Sans faces embedded in this assembly (Fonts/, licence in Fonts/LICENSE), so that a
+/// PDFsharp's font resolver: the DejaVu Sans faces embedded in this shared printing assembly (Fonts/, licence in Fonts/LICENSE), so that a
 /// PDF never depends on the fonts of the machine that renders it and every face has Cyrillic. Whatever family is asked
 /// for gets DejaVu Sans. One instance per process, registered before the first font is used; the face files are read once.
 /// </summary>
-public sealed class ExportFonts : IFontResolver
+public sealed class PdfFonts : IFontResolver
 {
     public const string Family = "DejaVu Sans";
 
@@ -16,9 +16,9 @@ public sealed class ExportFonts : IFontResolver
 
     private static readonly Lazy<byte[]> RegularFile = new(() => Load(RegularFace));
     private static readonly Lazy<byte[]> BoldFile = new(() => Load(BoldFace));
-    private static readonly Lazy<ExportFonts> Registered = new(Register);
+    private static readonly Lazy<PdfFonts> Registered = new(Register);
 
-    private ExportFonts()
+    private PdfFonts()
     {
     }
 
@@ -35,17 +35,17 @@ public sealed class ExportFonts : IFontResolver
         _ => null,
     };
 
-    private static ExportFonts Register()
+    private static PdfFonts Register()
     {
-        var resolver = new ExportFonts();
+        var resolver = new PdfFonts();
         GlobalFontSettings.FontResolver = resolver;
         return resolver;
     }
 
     private static byte[] Load(string face)
     {
-        var name = $"Gosuslugi.Health.Records.Exports.Fonts.{face}.ttf";
-        using var stream = typeof(ExportFonts).Assembly.GetManifestResourceStream(name)
+        var name = $"Gosuslugi.Health.Printing.Fonts.{face}.ttf";
+        using var stream = typeof(PdfFonts).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"The font {name} is not embedded in the assembly.");
         using var buffer = new MemoryStream((int)stream.Length);
         stream.CopyTo(buffer);

@@ -1,15 +1,16 @@
 using Gosuslugi.Health.Contracts.Appointments;
-using Gosuslugi.Health.Records.Data;
-using Gosuslugi.Health.Records.Domain;
 using Gosuslugi.Health.ServiceDefaults.Messaging;
+using Gosuslugi.Health.ServiceDefaults.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Gosuslugi.Health.ServiceDefaults;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace Gosuslugi.Health.Records.Events;
+namespace Gosuslugi.Health.ServiceDefaults.Care;
 
-// Appointments' events tell Records which organizations have a patient in their care (CareRelationship rows), which is
-// what opens the patient's record to those organizations' doctors (Domain/CareAccess).
+// Appointments' events tell a service which organizations have a patient in their care (CareRelationship rows), which is
+// what opens the patient's data there to those organizations' doctors (CareRelationships.IsInCareAsync). Records and
+// SickLeave keep the same rows from the same events, each in its own database, through these consumers.
 //
 // Events of one attachment or appointment may arrive out of order (retries, redeliveries after an outage): every row
 // remembers the OccurredAt of the last event applied to it (UpdatedAt), and an event older than that changes nothing.
@@ -18,18 +19,23 @@ namespace Gosuslugi.Health.Records.Events;
 
 public static class CareConsumers
 {
-    /// <summary>Registers the four consumers, each on its own queue "records-care-&lt;event&gt;".</summary>
-    public static IBusRegistrationConfigurator AddCareConsumers(this IBusRegistrationConfigurator bus)
+    /// <summary>
+    /// Registers the four consumers, each on its own queue "{service}-care-&lt;event&gt;" (MassTransit would name a
+    /// generic consumer after its type argument).
+    /// </summary>
+    public static IBusRegistrationConfigurator AddCareConsumers<TDb>(this IBusRegistrationConfigurator bus,
+        IHostApplicationBuilder builder) where TDb : DbContext
     {
-        bus.AddConsumer<PatientAttachedConsumer>().Endpoint(e => e.Name = "records-care-patient-attached");
-        bus.AddConsumer<PatientDetachedConsumer>().Endpoint(e => e.Name = "records-care-patient-detached");
-        bus.AddConsumer<AppointmentBookedConsumer>().Endpoint(e => e.Name = "records-care-appointment-booked");
-        bus.AddConsumer<AppointmentCancelledConsumer>().Endpoint(e => e.Name = "records-care-appointment-cancelled");
+        var prefix = TelemetryExtensions.ServiceName(builder) + "-care-";
+        bus.AddConsumer<PatientAttachedConsumer<TDb>>().Endpoint(e => e.Name = prefix + "patient-attached");
+        bus.AddConsumer<PatientDetachedConsumer<TDb>>().Endpoint(e => e.Name = prefix + "patient-detached");
+        bus.AddConsumer<AppointmentBookedConsumer<TDb>>().Endpoint(e => e.Name = prefix + "appointment-booked");
+        bus.AddConsumer<AppointmentCancelledConsumer<TDb>>().Endpoint(e => e.Name = prefix + "appointment-cancelled");
         return bus;
     }
 
     /// <summary>
-    /// How long after the visit an appointment keeps the record open: the doctor follows up, enters the results that
+    /// How long after the visit an appointment keeps the patient's data open: the doctor follows up, enters the results that
     /// arrive after the visit (labs take days) and writes the protocol.
     /// </summary>
     public static readonly TimeSpan AfterAppointment = TimeSpan.FromDays(30);
@@ -43,8 +49,8 @@ public static class CareConsumers
 /// The patient is attached to a polyclinic from the start of <c>AttachedOn</c> (Moscow) until detached. A patient is
 /// attached to one polyclinic at a time: the attachment ends any earlier one that is still open at that moment.
 /// </summary>
-public sealed class PatientAttachedConsumer(RecordsDb db, ILogger<PatientAttachedConsumer> logger)
-    : IdempotentConsumer<PatientAttached, RecordsDb>(db)
+public sealed class PatientAttachedConsumer<TDb>(TDb db, ILogger<PatientAttachedConsumer<TDb>> logger)
+    : IdempotentConsumer<PatientAttached, TDb>(db) where TDb : DbContext
 {
     protected override string ConsumerName => "care-patient-attached";
 
@@ -53,7 +59,7 @@ public sealed class PatientAttachedConsumer(RecordsDb db, ILogger<PatientAttache
         var message = context.Message;
         var from = CareConsumers.StartOfMoscowDay(message.AttachedOn);
 
-        var attachments = await Db.CareRelationships
+        var attachments = await Db.Set<CareRelationship>()
             .Where(c => c.PatientId == message.PatientId && c.Kind == CareRelationship.Attachment)
             .ToListAsync(ct);
 
@@ -75,7 +81,7 @@ public sealed class PatientAttachedConsumer(RecordsDb db, ILogger<PatientAttache
                 ValidFrom = from,
                 UpdatedAt = message.OccurredAt.ToUniversalTime(),
             };
-            Db.CareRelationships.Add(row);
+            Db.Set<CareRelationship>().Add(row);
         }
         else
         {
@@ -109,8 +115,8 @@ public sealed class PatientAttachedConsumer(RecordsDb db, ILogger<PatientAttache
 }
 
 /// <summary>The attachment ends at the start of <c>DetachedOn</c> (Moscow).</summary>
-public sealed class PatientDetachedConsumer(RecordsDb db, ILogger<PatientDetachedConsumer> logger)
-    : IdempotentConsumer<PatientDetached, RecordsDb>(db)
+public sealed class PatientDetachedConsumer<TDb>(TDb db, ILogger<PatientDetachedConsumer<TDb>> logger)
+    : IdempotentConsumer<PatientDetached, TDb>(db) where TDb : DbContext
 {
     protected override string ConsumerName => "care-patient-detached";
 
@@ -118,11 +124,11 @@ public sealed class PatientDetachedConsumer(RecordsDb db, ILogger<PatientDetache
     {
         var message = context.Message;
         var until = CareConsumers.StartOfMoscowDay(message.DetachedOn);
-        var row = await Db.CareRelationships.SingleOrDefaultAsync(c => c.SourceId == message.AttachmentId, ct);
+        var row = await Db.Set<CareRelationship>().SingleOrDefaultAsync(c => c.SourceId == message.AttachmentId, ct);
         if (row is null)
         {
             // The detachment overtook the attachment: keep it closed, so that the late attachment opens nothing.
-            Db.CareRelationships.Add(new CareRelationship
+            Db.Set<CareRelationship>().Add(new CareRelationship
             {
                 SourceId = message.AttachmentId,
                 Kind = CareRelationship.Attachment,
@@ -150,11 +156,11 @@ public sealed class PatientDetachedConsumer(RecordsDb db, ILogger<PatientDetache
 }
 
 /// <summary>
-/// A booked appointment opens the record to the organization from the booking until
+/// A booked appointment opens the patient's data to the organization from the booking until
 /// <see cref="CareConsumers.AfterAppointment"/> after the visit; a moved one (same id, new time) shifts the end.
 /// </summary>
-public sealed class AppointmentBookedConsumer(RecordsDb db, ILogger<AppointmentBookedConsumer> logger)
-    : IdempotentConsumer<AppointmentBooked, RecordsDb>(db)
+public sealed class AppointmentBookedConsumer<TDb>(TDb db, ILogger<AppointmentBookedConsumer<TDb>> logger)
+    : IdempotentConsumer<AppointmentBooked, TDb>(db) where TDb : DbContext
 {
     protected override string ConsumerName => "care-appointment-booked";
 
@@ -162,10 +168,10 @@ public sealed class AppointmentBookedConsumer(RecordsDb db, ILogger<AppointmentB
     {
         var message = context.Message;
         var until = message.StartsAt.ToUniversalTime() + CareConsumers.AfterAppointment;
-        var row = await Db.CareRelationships.SingleOrDefaultAsync(c => c.SourceId == message.AppointmentId, ct);
+        var row = await Db.Set<CareRelationship>().SingleOrDefaultAsync(c => c.SourceId == message.AppointmentId, ct);
         if (row is null)
         {
-            Db.CareRelationships.Add(new CareRelationship
+            Db.Set<CareRelationship>().Add(new CareRelationship
             {
                 SourceId = message.AppointmentId,
                 Kind = CareRelationship.Appointment,
@@ -189,14 +195,14 @@ public sealed class AppointmentBookedConsumer(RecordsDb db, ILogger<AppointmentB
             row.UpdatedAt = message.OccurredAt.ToUniversalTime();
         }
 
-        logger.LogInformation("Appointment {AppointmentId} opens the record of {PatientId} to organization {OrganizationId} until {Until}",
+        logger.LogInformation("Appointment {AppointmentId} opens the patient's data of {PatientId} to organization {OrganizationId} until {Until}",
             message.AppointmentId, message.PatientId, message.OrganizationId, until);
     }
 }
 
-/// <summary>A cancelled appointment closes the record to the organization at once.</summary>
-public sealed class AppointmentCancelledConsumer(RecordsDb db, ILogger<AppointmentCancelledConsumer> logger)
-    : IdempotentConsumer<AppointmentCancelled, RecordsDb>(db)
+/// <summary>A cancelled appointment closes the patient's data to the organization at once.</summary>
+public sealed class AppointmentCancelledConsumer<TDb>(TDb db, ILogger<AppointmentCancelledConsumer<TDb>> logger)
+    : IdempotentConsumer<AppointmentCancelled, TDb>(db) where TDb : DbContext
 {
     protected override string ConsumerName => "care-appointment-cancelled";
 
@@ -204,11 +210,11 @@ public sealed class AppointmentCancelledConsumer(RecordsDb db, ILogger<Appointme
     {
         var message = context.Message;
         var at = message.OccurredAt.ToUniversalTime();
-        var row = await Db.CareRelationships.SingleOrDefaultAsync(c => c.SourceId == message.AppointmentId, ct);
+        var row = await Db.Set<CareRelationship>().SingleOrDefaultAsync(c => c.SourceId == message.AppointmentId, ct);
         if (row is null)
         {
             // The cancellation overtook the booking: keep it closed, so that the late booking opens nothing.
-            Db.CareRelationships.Add(new CareRelationship
+            Db.Set<CareRelationship>().Add(new CareRelationship
             {
                 SourceId = message.AppointmentId,
                 Kind = CareRelationship.Appointment,
@@ -230,7 +236,7 @@ public sealed class AppointmentCancelledConsumer(RecordsDb db, ILogger<Appointme
             row.UpdatedAt = message.OccurredAt.ToUniversalTime();
         }
 
-        logger.LogInformation("Appointment {AppointmentId} cancelled: the record of {PatientId} is closed to organization {OrganizationId}",
+        logger.LogInformation("Appointment {AppointmentId} cancelled: the patient's data of {PatientId} is closed to organization {OrganizationId}",
             message.AppointmentId, message.PatientId, message.OrganizationId);
     }
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using Shouldly;
 
-namespace Gosuslugi.Health.Records.Tests.Exports;
+namespace Gosuslugi.Health.TestInfrastructure;
 
 /// <summary>
 /// Reads a PDF back with poppler-utils (pdftotext, pdfinfo, pdffonts; test.sh installs them): what a reader's PDF
@@ -37,7 +38,7 @@ public static partial class Poppler
 
     private static async Task<string> RunAsync(string tool, byte[] pdf, params string[] arguments)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"records-export-{Guid.NewGuid():N}.pdf");
+        var file = Path.Combine(Path.GetTempPath(), $"pdf-{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(file, pdf);
         try
         {

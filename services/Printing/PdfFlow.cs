@@ -2,7 +2,7 @@ using System.Text;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 
-namespace Gosuslugi.Health.Records.Exports;
+namespace Gosuslugi.Health.Printing;
 
 /// <summary>A column of a <see cref="PdfFlow.Table"/>: its header and its share of the text width.</summary>
 public sealed record PdfColumn(string Header, double Share);
@@ -19,7 +19,7 @@ public sealed record PdfRow(IReadOnlyList<string> Cells, bool Emphasized = false
 /// A page is collected first and drawn when it is complete, in three layers: table headers, then text, then rules.
 /// Drawn in reading order, every table row would switch PDFsharp between text and graphics (a rule below each row),
 /// which ends and restarts the text object; in layers a page is one text object and a smaller file.
-/// A table's header is drawn once per document into a form (a PDF XObject) that each table then places: an export
+/// A table's header is drawn once per document into a form (a PDF XObject) that each table then places: a document
 /// repeats the same header above every result, and placing it costs one operator instead of a dozen.
 /// </summary>
 public sealed class PdfFlow : IDisposable
@@ -317,7 +317,7 @@ public sealed class PdfFlowFont
     public PdfFlowFont(XGraphics measure, double size, bool bold)
     {
         _measure = measure;
-        Font = new XFont(ExportFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, Unicode);
+        Font = new XFont(PdfFonts.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular, Unicode);
         LineHeight = Font.GetHeight();
         SpaceWidth = Measure(" ");
     }
