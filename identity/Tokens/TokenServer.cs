@@ -66,6 +66,7 @@ public static class TokenServer
                 server.RemoveEventHandler(OpenIddictServerHandlers.Discovery.AttachSigningKeys.Descriptor);
                 server.AddEventHandler(AccessTokensWithoutEntries.Descriptor);
                 server.AddEventHandler(RefreshTokenReuse.Descriptor);
+                server.AddEventHandler(DenyListedAccessTokens.Descriptor);
                 server.RemoveEventHandler(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor);
                 server.AddEventHandler(RevocationOfWholeGrants.Descriptor);
                 server.AddEventHandler(DiscoveryMetadata.Descriptor);

@@ -63,6 +63,37 @@ public sealed class RefreshTokenReuse(IOpenIddictTokenManager tokens, SessionSto
 }
 
 /// <summary>
+/// An access token on the deny-list (revoked by its <c>jti</c>, its session ended, its delegation revoked) is no token
+/// OpenIddict may accept either: introspection answers <c>active: false</c> for it (RFC 7662 §2.2), and it cannot be an
+/// actor token. The gateway and services ask the same deny-list at every request. Redis not answering refuses the token
+/// (fail closed), as everywhere else.
+/// </summary>
+public sealed class DenyListedAccessTokens(TokenDenyList denyList, ILogger<DenyListedAccessTokens> logger) : IOpenIddictServerHandler<ValidateTokenContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
+        .UseSingletonHandler<DenyListedAccessTokens>()
+        .SetOrder(Protection.ValidateExpirationDate.Descriptor.Order + 1)
+        .SetType(OpenIddictServerHandlerType.Custom)
+        .Build();
+
+    public async ValueTask HandleAsync(ValidateTokenContext context)
+    {
+        if (context.Principal is not { } principal || !principal.HasTokenType(TokenTypeIdentifiers.AccessToken)) return;
+        bool denied;
+        try
+        {
+            denied = await denyList.IsDeniedAsync(principal, context.CancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogError("Access token not checked against the deny-list, refused: {Reason}", exception.GetType().Name + ": " + exception.Message);
+            denied = true;
+        }
+        if (denied) context.Reject(Errors.InvalidToken, "The access token was revoked.");
+    }
+}
+
+/// <summary>
 /// RFC 7009 as this service means it: revoking a refresh token ends the whole grant on that client (every refresh token
 /// of the sign-in), and an access token goes on the deny-list until it expires, so the gateway and every service refuse
 /// it at once. An unknown or foreign token gets 200 like a revoked one (§2.2): the answer tells nothing.

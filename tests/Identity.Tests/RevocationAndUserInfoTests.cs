@@ -65,6 +65,31 @@ public sealed class RevocationAndUserInfoTests(IdentityServiceFixture fixture) :
         (await UserInfoStatusAsync(tokens.AccessToken)).ShouldBe(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task Introspection_says_inactive_for_a_revoked_access_token()
+    {
+        var organization = Demo.MedicalOrganization;
+        var credentials = OAuthDriver.Basic(organization.ClientId, organization.ClientSecret);
+        using var http = Fixture.CreateClient();
+        using var issued = await OAuthDriver.PostFormAsync(http, "/connect/token",
+            new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "health.publish" }, credentials);
+        var token = (await TokenSet.ReadAsync(issued)).AccessToken;
+
+        async Task<bool> ActiveAsync()
+        {
+            using var response = await OAuthDriver.PostFormAsync(http, "/connect/introspect",
+                new Dictionary<string, string> { ["token"] = token }, credentials);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return json.RootElement.GetProperty("active").GetBoolean();
+        }
+
+        (await ActiveAsync()).ShouldBeTrue();
+        using (var revoked = await OAuthDriver.PostFormAsync(http, "/connect/revocation", new Dictionary<string, string> { ["token"] = token }, credentials))
+            revoked.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ActiveAsync()).ShouldBeFalse("its jti is on the deny-list, as the gateway and services see it");
+    }
+
     private async Task<HttpStatusCode> UserInfoStatusAsync(string accessToken)
     {
         using var http = Fixture.CreateClient();
