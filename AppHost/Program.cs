@@ -89,7 +89,8 @@ var appointments = AddService<Projects.Gosuslugi_Health_Appointments>("appointme
 // Its key-encryption key wraps the patients' data keys (medical content sealed at rest).
 var records = WithHsmToken(AddService<Projects.Gosuslugi_Health_Records>("records"), "records");
 var immunizations = AddService<Projects.Gosuslugi_Health_Immunizations>("immunizations");
-var prescriptions = AddService<Projects.Gosuslugi_Health_Prescriptions>("prescriptions");
+// Its HSM token wraps the patients' data keys and holds the MAC key of the prescriptions' QR references.
+var prescriptions = WithHsmToken(AddService<Projects.Gosuslugi_Health_Prescriptions>("prescriptions"), "prescriptions");
 var sickleave = AddService<Projects.Gosuslugi_Health_SickLeave>("sickleave");
 // SMS and push go to development providers that record what they would send in the mailbox folder.
 var notifications = AddService<Projects.Gosuslugi_Health_Notifications>("notifications")
