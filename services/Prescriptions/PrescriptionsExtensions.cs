@@ -2,6 +2,7 @@ using Gosuslugi.Health.Fhir;
 using Gosuslugi.Health.Prescriptions.Api;
 using Gosuslugi.Health.Prescriptions.Data;
 using Gosuslugi.Health.Prescriptions.Events;
+using Gosuslugi.Health.Prescriptions.Expiry;
 using Gosuslugi.Health.Prescriptions.Pharmacies;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Consents;
@@ -27,6 +28,11 @@ public static class PrescriptionsExtensions
         });
         builder.AddFhir(FhirPublishingApi.MedicationRequestRoute);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<PrescriptionExpiryOptions>().BindConfiguration(PrescriptionExpiryOptions.Section)
+            .Validate(o => o.LeadDays >= 0 && o.BatchSize > 0 && o.Interval > TimeSpan.Zero,
+                "Prescriptions:Expiry needs LeadDays >= 0, BatchSize > 0 and a positive Interval.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<PrescriptionExpirySweeper>();
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddHostedService<DevelopmentPharmacies>();
