@@ -90,7 +90,9 @@ var appointments = AddService<Projects.Gosuslugi_Health_Appointments>("appointme
 var records = WithHsmToken(AddService<Projects.Gosuslugi_Health_Records>("records"), "records");
 var immunizations = AddService<Projects.Gosuslugi_Health_Immunizations>("immunizations");
 // Its HSM token wraps the patients' data keys and holds the MAC key of the prescriptions' QR references.
-var prescriptions = WithHsmToken(AddService<Projects.Gosuslugi_Health_Prescriptions>("prescriptions"), "prescriptions");
+var prescriptions = WithHsmToken(AddService<Projects.Gosuslugi_Health_Prescriptions>("prescriptions"), "prescriptions")
+    // The demo patient (the first registered) gets two prescriptions.
+    .WithEnvironment("Prescriptions__DemoData__Enabled", "true");
 var sickleave = AddService<Projects.Gosuslugi_Health_SickLeave>("sickleave");
 // SMS and push go to development providers that record what they would send in the mailbox folder.
 var notifications = AddService<Projects.Gosuslugi_Health_Notifications>("notifications")

@@ -33,6 +33,7 @@ public static class PrescriptionsExtensions
                 "Prescriptions:Expiry needs LeadDays >= 0, BatchSize > 0 and a positive Interval.")
             .ValidateOnStart();
         builder.Services.AddHostedService<PrescriptionExpirySweeper>();
+        builder.Services.AddOptions<DemoDataOptions>().BindConfiguration(DemoDataOptions.Section);
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddHostedService<DevelopmentPharmacies>();

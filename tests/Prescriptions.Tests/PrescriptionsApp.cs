@@ -9,14 +9,19 @@ using Microsoft.AspNetCore.Hosting;
 namespace Gosuslugi.Health.Prescriptions.Tests;
 
 /// <summary>The Prescriptions service on its own database, RabbitMQ virtual host and SoftHSM token of the test servers.</summary>
-public sealed class PrescriptionsApp() : ServiceUnderTest<Program, PrescriptionsDb>("prescriptions")
+public class PrescriptionsApp() : ServiceUnderTest<Program, PrescriptionsDb>("prescriptions")
 {
     private readonly Dictionary<string, string?> _hsm = TestHsm.NewTokenSettings("prescriptions-tests");
+
+    protected virtual bool DemoData => false;
 
     protected override void ConfigureWebHost(IWebHostBuilder web)
     {
         foreach (var (key, value) in _hsm) web.UseSetting(key, value);
+        web.UseSetting("Prescriptions:DemoData:Enabled", DemoData ? "true" : "false");
     }
+
+    public MassTransit.IBus Bus => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MassTransit.IBus>(Factory.Services);
 
     public HttpClient OrganizationClient(Guid organizationId, string name = "ГБУЗ «Городская поликлиника № 1»") =>
         CreateClient(Issuer.CreateToken($"client-{organizationId:N}", [HealthClaims.Roles.MedicalOrganization],
@@ -117,6 +122,12 @@ public sealed class PrescriptionsApp() : ServiceUnderTest<Program, Prescriptions
         if (key is not null) request.Headers.Add("Idempotency-Key", key);
         return client.SendAsync(request);
     }
+}
+
+/// <summary>The service with demo data on, on a database of its own (the demo patient is the first one it learns of).</summary>
+public sealed class PrescriptionsDemoApp : PrescriptionsApp
+{
+    protected override bool DemoData => true;
 }
 
 [CollectionDefinition(Name)]
