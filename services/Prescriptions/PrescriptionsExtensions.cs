@@ -26,7 +26,7 @@ public static class PrescriptionsExtensions
             bus.AddAccessRestrictionsConsumer<PrescriptionsDb>(builder);
             bus.AddConsumer<PatientRegisteredConsumer>();
         });
-        builder.AddFhir(FhirPublishingApi.MedicationRequestRoute);
+        builder.AddFhir(FhirPublishingApi.MedicationRequestRoute, FhirPublishingApi.FhirBase + "/MedicationDispense");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<PrescriptionExpiryOptions>().BindConfiguration(PrescriptionExpiryOptions.Section)
             .Validate(o => o.LeadDays >= 0 && o.BatchSize > 0 && o.Interval > TimeSpan.Zero,

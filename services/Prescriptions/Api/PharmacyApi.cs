@@ -1,8 +1,14 @@
 using System.Security.Claims;
 using Gosuslugi.Health.Contracts.Audit;
 using Gosuslugi.Health.Contracts.Identity;
+using Gosuslugi.Health.Fhir;
+using Hl7.Fhir.Model;
+using Task = System.Threading.Tasks.Task;
+using MedicationDispense = Hl7.Fhir.Model.MedicationDispense;
 using Gosuslugi.Health.Prescriptions.Data;
 using Gosuslugi.Health.Prescriptions.Domain;
+using Pharmacy = Gosuslugi.Health.Prescriptions.Domain.Pharmacy;
+using Prescription = Gosuslugi.Health.Prescriptions.Domain.Prescription;
 using Gosuslugi.Health.Prescriptions.Pharmacies;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Audit;
@@ -32,7 +38,47 @@ public static class PharmacyApi
         api.MapPost("/{id:guid}/reservation", ReservePrescription).WithName(nameof(ReservePrescription));
         api.MapPost("/{id:guid}/dispenses", DispensePrescription).Accepts<DispenseRequest>("application/json")
             .WithName(nameof(DispensePrescription));
+        // The same dispensing as FHIR R4: a MedicationDispense naming the prescription in authorizingPrescription.
+        app.MapPost(FhirPublishingApi.FhirBase + "/MedicationDispense", DispenseFhir).WithTags("FHIR R4 (prescriptions)")
+            .RequireAuthorization(Policies.Pharmacy).AcceptsFhir().WithName(nameof(DispenseFhir));
         return api;
+    }
+
+    /// <summary>
+    /// A MedicationDispense (status completed) of <c>quantity.value</c> from the prescription
+    /// <c>authorizingPrescription[0].reference</c> = "MedicationRequest/{id}" (the id this service gave it).
+    /// </summary>
+    public static async Task<Results<Created<DispenseDto>, FhirResult, ForbidHttpResult>> DispenseFhir(HttpContext http, ClaimsPrincipal user,
+        [AsParameters] PrescriptionsServices services, CancellationToken ct)
+    {
+        if (await PharmacyOfAsync(user, services.Db, ct) is not { } pharmacy) return TypedResults.Forbid();
+        var read = await FhirBody.ReadAsync<MedicationDispense>(http.Request, FhirPublishingApi.MaxBodyBytes, ct);
+        if (read.Refusal is { } refusal) return refusal;
+        var (dispense, issues) = (read.Resource!, read.Issues);
+        if (!issues.Has("status") && dispense.Status is not MedicationDispense.MedicationDispenseStatusCodes.Completed)
+            issues.Add("status", "Передаётся состоявшийся отпуск: status \"completed\".");
+        var reference = dispense.AuthorizingPrescription.FirstOrDefault()?.Reference;
+        Guid? id = reference is not null && reference.StartsWith("MedicationRequest/", StringComparison.Ordinal)
+            && Guid.TryParse(reference["MedicationRequest/".Length..], out var parsed) ? parsed : null;
+        if (id is null && !issues.Has("authorizingPrescription"))
+            issues.Add("authorizingPrescription[0].reference", "Укажите рецепт: \"MedicationRequest/{идентификатор рецепта}\".");
+        var quantity = issues.Has("quantity") ? null : dispense.Quantity?.Value;
+        if ((quantity is null || quantity <= 0 || decimal.Round(quantity.Value, 3) != quantity) && !issues.Has("quantity"))
+            issues.Add("quantity.value", "Количество — положительное число, до трёх знаков после запятой.");
+        if (issues.Any) return FhirOutcomes.Refused(StatusCodes.Status422UnprocessableEntity, issues.All);
+
+        if (await OpenToAsync(services.Db, pharmacy, id!.Value, ct) is not { } prescription)
+        {
+            return FhirOutcomes.Refused(StatusCodes.Status404NotFound, "MedicationDispense.authorizingPrescription[0].reference",
+                "Рецепт не найден или не отправлен в эту аптеку.", OperationOutcome.IssueType.NotFound);
+        }
+        return await Dispensing.DispenseAsync(services.Db, http, prescription, pharmacy, quantity!.Value, services.Time.GetUtcNow(), ct) switch
+        {
+            DispenseOutcome.Dispensed(var done) => TypedResults.Created($"{Route}/{prescription.Id}", DispenseDto.From(done)),
+            DispenseOutcome.NotDispensable(var detail) => FhirOutcomes.Refused(StatusCodes.Status409Conflict,
+                "MedicationDispense.quantity.value", detail, OperationOutcome.IssueType.BusinessRule),
+            _ => throw new InvalidOperationException("Unexpected dispensing outcome."),
+        };
     }
 
     /// <summary>Prescriptions patients sent here that can still be dispensed, oldest sending first.</summary>
