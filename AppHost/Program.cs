@@ -89,7 +89,10 @@ var appointments = AddService<Projects.Gosuslugi_Health_Appointments>("appointme
 // Its key-encryption key wraps the patients' data keys (medical content sealed at rest).
 var records = WithHsmToken(AddService<Projects.Gosuslugi_Health_Records>("records"), "records");
 var immunizations = AddService<Projects.Gosuslugi_Health_Immunizations>("immunizations");
-var prescriptions = AddService<Projects.Gosuslugi_Health_Prescriptions>("prescriptions");
+// Its HSM token wraps the patients' data keys and holds the MAC key of the prescriptions' QR references.
+var prescriptions = WithHsmToken(AddService<Projects.Gosuslugi_Health_Prescriptions>("prescriptions"), "prescriptions")
+    // The demo patient (the first registered) gets two prescriptions.
+    .WithEnvironment("Prescriptions__DemoData__Enabled", "true");
 // Medical content sealed at rest like Records'; in development it gives the demo patient a certificate (demo.json).
 var sickleave = WithHsmToken(AddService<Projects.Gosuslugi_Health_SickLeave>("sickleave"), "sickleave")
     .WithEnvironment("SickLeave__DemoFile", Path.Combine(data, "demo.json"));

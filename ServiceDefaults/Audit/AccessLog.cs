@@ -85,6 +85,7 @@ public static class AccessLog
         user.IsActingForSomeoneElse() ? AccessActorRoles.Representative
         : user.IsInRole(HealthClaims.Roles.Doctor) ? AccessActorRoles.Doctor
         : user.IsInRole(HealthClaims.Roles.MedicalOrganization) ? AccessActorRoles.MedicalOrganization
+        : user.IsInRole(HealthClaims.Roles.Pharmacy) ? AccessActorRoles.Pharmacy
         : user.IsInRole(HealthClaims.Roles.Admin) ? AccessActorRoles.Admin
         : AccessActorRoles.Patient;
 

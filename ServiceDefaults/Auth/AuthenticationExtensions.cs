@@ -46,6 +46,12 @@ internal static class AuthenticationExtensions
                 .RequireRole(HealthClaims.Roles.MedicalOrganization)
                 .AddRequirements(new ScopeRequirement(HealthClaims.Scopes.HealthPublish))
                 .RequireAssertion(c => c.User.GetOrganizationId() is not null))
+            .AddPolicy(Policies.Pharmacy, p => p
+                .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .RequireRole(HealthClaims.Roles.Pharmacy)
+                .AddRequirements(new ScopeRequirement(HealthClaims.Scopes.HealthPharmacy))
+                .RequireAssertion(c => c.User.GetOrganizationId() is not null))
             .AddPolicy(Policies.Doctor, p => p
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()

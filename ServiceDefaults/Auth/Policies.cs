@@ -11,6 +11,8 @@ public static class Policies
     public const string Doctor = "doctor";
     /// <summary>role admin.</summary>
     public const string Admin = "admin";
+    /// <summary>role pharmacy AND scope health.pharmacy AND an org_id claim (the pharmacy's id).</summary>
+    public const string Pharmacy = "pharmacy";
 
     /// <summary>
     /// May read a patient's medical record (the token's <c>sub</c>): either their own token (role patient, scope health,
@@ -66,12 +68,16 @@ public static class HealthClaims
         public const string Doctor = "doctor";
         public const string Admin = "admin";
         public const string MedicalOrganization = "medical_organization";
+        public const string Pharmacy = "pharmacy";
     }
 
     public static class Scopes
     {
         public const string Health = "health";
         public const string HealthPublish = "health.publish";
+
+        /// <summary>A pharmacy's machine client: its queue of prescriptions, reserving and dispensing.</summary>
+        public const string HealthPharmacy = "health.pharmacy";
 
         /// <summary>Acting for someone: their whole record (delegation scope "all" or "manage").</summary>
         public const string DelegatedRecords = "health.delegated.records";

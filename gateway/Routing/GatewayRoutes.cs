@@ -40,6 +40,9 @@ public static class GatewayRoutes
         // FHIR R4 for medical organizations' systems (Records' resources; see README "Publishing records"): the
         // CapabilityStatement is public, as FHIR servers publish it; everything else needs a token.
         new("fhir-metadata", "records", "/fhir/R4/metadata", IsPublic: true),
+        // E-prescriptions (README "Prescriptions") are Prescriptions' own: their more specific paths win over the catch-all.
+        new("fhir-medication-request", "prescriptions", "/fhir/R4/MedicationRequest/{**rest}"),
+        new("fhir-medication-dispense", "prescriptions", "/fhir/R4/MedicationDispense/{**rest}"),
         new("fhir", "records", "/fhir/R4/{**rest}"),
         // An optional catch-all also matches the bare collection path (/api/v1/immunizations).
         .. Services.Select(service => new GatewayRoute(service, service, $"/api/v1/{service}/{{**rest}}")),

@@ -10,5 +10,8 @@ public static class HealthRoles
     /// <summary>Machine clients of medical organizations (client credentials); never a person.</summary>
     public const string MedicalOrganization = "medical_organization";
 
+    /// <summary>Machine clients of pharmacies (client credentials, scope health.pharmacy); never a person.</summary>
+    public const string Pharmacy = "pharmacy";
+
     public static readonly IReadOnlyList<string> PersonRoles = [Patient, Doctor, Admin];
 }

@@ -12,7 +12,10 @@ public static class Scopes
     /// <summary>Medical organizations publishing data about their patients.</summary>
     public const string HealthPublish = "health.publish";
 
-    public static readonly IReadOnlyList<string> All = [OpenId, Profile, OfflineAccess, Health, HealthPublish];
+    /// <summary>Pharmacies: their queue of e-prescriptions, reserving and dispensing.</summary>
+    public const string HealthPharmacy = "health.pharmacy";
+
+    public static readonly IReadOnlyList<string> All = [OpenId, Profile, OfflineAccess, Health, HealthPublish, HealthPharmacy];
 
     /// <summary>Splits a space-delimited scope string (RFC 6749 §3.3); null when it is malformed.</summary>
     public static IReadOnlyList<string>? Parse(string? scope)

@@ -12,7 +12,11 @@ public sealed record DemoAccounts(
     [property: JsonPropertyName("admin")] DemoUser Admin,
     [property: JsonPropertyName("medicalOrganization")] DemoMedicalOrganization MedicalOrganization,
     [property: JsonPropertyName("publicClient")] DemoPublicClient PublicClient,
-    [property: JsonPropertyName("gateway")] string Gateway);
+    [property: JsonPropertyName("gateway")] string Gateway)
+{
+    /// <summary>A pharmacy of Prescriptions' development directory and its client-credentials client.</summary>
+    [JsonPropertyName("pharmacy")] public DemoMedicalOrganization? Pharmacy { get; init; }
+}
 
 /// <summary>What a person needs to sign in: login and password, and the second factor (their phone or e-mail for a code, or the authenticator app's secret).</summary>
 public interface IDemoPerson

@@ -64,7 +64,8 @@ public sealed class DemoDataSeeder(
         var otherPatient = await CreatePatientAsync("other-patient", PatientNames[1], new DateOnly(1979, 11, 2), withAuthenticatorApp: false, ct);
         var doctor = await CreateDoctorAsync(organization.OrganizationId, organization.OrganizationName, ct, withAuthenticatorApps);
         var admin = await CreateAdminAsync(ct, withAuthenticatorApps);
-        return new DemoAccounts(patient, otherPatient, doctor, admin, organization, publicClient, options.Value.Issuer);
+        var pharmacy = await CreatePharmacyAsync(ct);
+        return new DemoAccounts(patient, otherPatient, doctor, admin, organization, publicClient, options.Value.Issuer) { Pharmacy = pharmacy };
     }
 
     /// <summary>
@@ -118,6 +119,19 @@ public sealed class DemoDataSeeder(
         var secret = await clients.CreateMedicalOrganizationClientAsync(clientId, organizationId, name, ct);
         return new DemoMedicalOrganization(clientId, secret) { OrganizationId = organizationId, OrganizationName = name };
     }
+
+    /// <summary>The first pharmacy of Prescriptions' development directory (same id there) and its client-credentials client.</summary>
+    public async Task<DemoMedicalOrganization> CreatePharmacyAsync(CancellationToken ct = default)
+    {
+        var pharmacyId = DemoPharmacyId;
+        const string name = "Аптека «Здоровье» № 12";
+        var clientId = "pharmacy-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        var secret = await clients.CreatePharmacyClientAsync(clientId, pharmacyId, name, ct);
+        return new DemoMedicalOrganization(clientId, secret) { OrganizationId = pharmacyId, OrganizationName = name };
+    }
+
+    /// <summary>Prescriptions' DevelopmentPharmacies has a pharmacy with this id (services do not share code with identity).</summary>
+    public static readonly Guid DemoPharmacyId = Guid.Parse("0193a5c0-0000-7000-8000-00000000a001");
 
     /// <summary>The web and mobile client; its redirect URI is <c>{Identity:Issuer}/callback</c>.</summary>
     public async Task<DemoPublicClient> EnsurePublicClientAsync(CancellationToken ct = default)

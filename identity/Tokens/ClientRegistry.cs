@@ -73,7 +73,18 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications, T
     }
 
     /// <summary>A confidential client that a medical organization's system uses with client credentials; returns its secret.</summary>
-    public async Task<string> CreateMedicalOrganizationClientAsync(string clientId, Guid organizationId, string organizationName, CancellationToken ct)
+    public Task<string> CreateMedicalOrganizationClientAsync(string clientId, Guid organizationId, string organizationName, CancellationToken ct) =>
+        CreateOrganizationClientAsync(clientId, organizationId, organizationName, Domain.Scopes.HealthPublish, ct);
+
+    /// <summary>
+    /// A confidential client of a pharmacy (client credentials, scope health.pharmacy); <paramref name="pharmacyId"/> is its
+    /// id in Prescriptions' pharmacy directory. Returns its secret.
+    /// </summary>
+    public Task<string> CreatePharmacyClientAsync(string clientId, Guid pharmacyId, string pharmacyName, CancellationToken ct) =>
+        CreateOrganizationClientAsync(clientId, pharmacyId, pharmacyName, Domain.Scopes.HealthPharmacy, ct);
+
+    private async Task<string> CreateOrganizationClientAsync(string clientId, Guid organizationId, string organizationName, string scope,
+        CancellationToken ct)
     {
         var secret = SecretHasher.NewOpaqueValue();
         var descriptor = new OpenIddictApplicationDescriptor
@@ -83,11 +94,11 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications, T
             ClientType = ClientTypes.Confidential,
             DisplayName = organizationName,
         };
-        descriptor.Permissions.UnionWith(PermissionsFor(confidential: true, [GrantTypes.ClientCredentials], [Domain.Scopes.HealthPublish]));
+        descriptor.Permissions.UnionWith(PermissionsFor(confidential: true, [GrantTypes.ClientCredentials], [scope]));
         SetOrganization(descriptor.Properties, organizationId, organizationName);
         descriptor.Properties[CreatedAtProperty] = JsonSerializer.SerializeToElement(time.GetUtcNow());
         await applications.CreateAsync(descriptor, ct);
-        logger.LogInformation("Registered client {ClientId} of medical organization {OrganizationId}", clientId, organizationId);
+        logger.LogInformation("Registered client {ClientId} of organization {OrganizationId} (scope {Scope})", clientId, organizationId, scope);
         return secret;
     }
 

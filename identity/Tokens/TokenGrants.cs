@@ -66,7 +66,7 @@ public sealed class TokenGrants(
         return principal;
     }
 
-    /// <summary>client_credentials: a medical organization's system acting as the organization.</summary>
+    /// <summary>client_credentials: a medical organization's (or a pharmacy's) system acting as the organization.</summary>
     public async Task<GrantResult> ClientCredentialsAsync(OpenIddictRequest request, CancellationToken ct)
     {
         var client = await clients.FindAsync(request.ClientId!, ct);
@@ -77,7 +77,8 @@ public sealed class TokenGrants(
         return principals.Create(new AccessTokenRequest(
             Subject: client.ClientId,
             Scopes: scopes,
-            Roles: [HealthRoles.MedicalOrganization],
+            // A pharmacy's client is registered with its scope alone: it never acts as a medical organization.
+            Roles: [client.Scopes.Contains(Domain.Scopes.HealthPharmacy) ? HealthRoles.Pharmacy : HealthRoles.MedicalOrganization],
             OrganizationId: client.OrganizationId,
             OrganizationName: client.OrganizationName));
     }

@@ -19,6 +19,9 @@ public static class NotificationsExtensions
         {
             bus.AddConsumer<ImmunizationRecordedConsumer>();
             bus.AddConsumer<VaccinationDueConsumer>();
+            bus.AddConsumer<PrescriptionIssuedConsumer>();
+            bus.AddConsumer<PrescriptionStatusChangedConsumer>();
+            bus.AddConsumer<PrescriptionExpiringConsumer>();
             bus.AddConsumer<PreventiveExamDueConsumer>();
             bus.AddConsumer<MedicalRecordItemPublishedConsumer>();
             bus.AddConsumer<LabThresholdCrossedConsumer>();

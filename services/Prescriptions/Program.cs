@@ -1,14 +1,17 @@
-using Gosuslugi.Health.Prescriptions.Data;
+using Gosuslugi.Health.Prescriptions;
+using Gosuslugi.Health.Prescriptions.Api;
 using Gosuslugi.Health.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<PrescriptionsDb>("prescriptionsdb");
-builder.AddServiceMessaging<PrescriptionsDb>();
+builder.AddPrescriptions();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapFhirPublishingApi();
+app.MapPatientPrescriptionsApi();
+app.MapPharmacyApi();
 
 app.Run();

@@ -114,6 +114,28 @@ public sealed class RoutingTests(GatewayFixture fixture) : IClassFixture<Gateway
     }
 
     [Fact]
+    public async Task FHIR_MedicationRequest_and_MedicationDispense_reach_prescriptions_only_with_a_token()
+    {
+        foreach (var path in new[] { "/fhir/R4/MedicationRequest", "/fhir/R4/MedicationDispense", "/fhir/R4/MedicationRequest/123" })
+        {
+            using (var anonymous = await fixture.SendAsync(HttpMethod.Post, path,
+                       content: new StringContent("{}", System.Text.Encoding.UTF8, "application/fhir+json")))
+            {
+                await anonymous.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+            }
+            using var response = await fixture.SendAsync(HttpMethod.Post, path, fixture.PatientToken(),
+                content: new StringContent("{}", System.Text.Encoding.UTF8, "application/fhir+json"));
+            var echo = await GatewayFixture.EchoOf(response);
+            echo.Service.ShouldBe("prescriptions");
+            echo.PathAndQuery.ShouldBe(path);
+        }
+        // Not a prefix match: another resource type whose name starts the same stays Records'.
+        using var other = await fixture.SendAsync(HttpMethod.Post, "/fhir/R4/MedicationRequestX", fixture.PatientToken(),
+            content: new StringContent("{}", System.Text.Encoding.UTF8, "application/fhir+json"));
+        (await GatewayFixture.EchoOf(other)).Service.ShouldBe("records");
+    }
+
+    [Fact]
     public async Task Token_endpoint_takes_a_form_post_without_a_token()
     {
         using var response = await fixture.SendAsync(HttpMethod.Post, "/connect/token",

@@ -32,6 +32,23 @@ public sealed class ClientCredentialsTests(IdentityServiceFixture fixture) : Ide
     }
 
     [Fact]
+    public async Task A_pharmacy_gets_a_pharmacy_token_and_cannot_ask_for_health_publish()
+    {
+        var pharmacy = Demo.Pharmacy!;
+        using var response = await Token(new() { ["grant_type"] = "client_credentials" },
+            OAuthDriver.Basic(pharmacy.ClientId, pharmacy.ClientSecret));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var access = (await TokenSet.ReadAsync(response)).Access;
+        access.GetClaim("role").Value.ShouldBe("pharmacy");
+        access.GetClaim("scope").Value.ShouldBe("health.pharmacy");
+        access.GetClaim("org_id").Value.ShouldBe(Gosuslugi.Health.Identity.Seeding.DemoDataSeeder.DemoPharmacyId.ToString());
+
+        using var publish = await Token(new() { ["grant_type"] = "client_credentials", ["scope"] = "health.publish" },
+            OAuthDriver.Basic(pharmacy.ClientId, pharmacy.ClientSecret));
+        ((int)publish.StatusCode).ShouldBe(400);
+    }
+
+    [Fact]
     public async Task Client_secret_post_works_and_the_scope_defaults_to_what_the_client_may_ask()
     {
         var organization = Demo.MedicalOrganization;

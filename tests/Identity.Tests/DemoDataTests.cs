@@ -50,7 +50,7 @@ public sealed class DemoDataTests(IdentityServiceFixture fixture) : IdentityTest
     {
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Fixture.DemoFile));
         var root = json.RootElement;
-        Names(root).ShouldBe(["patient", "otherPatient", "doctor", "admin", "medicalOrganization", "publicClient", "gateway"], ignoreOrder: true);
+        Names(root).ShouldBe(["patient", "otherPatient", "doctor", "admin", "medicalOrganization", "pharmacy", "publicClient", "gateway"], ignoreOrder: true);
         // Everyone has a phone and e-mail for sign-in codes; everyone but the other patient an authenticator app.
         Names(root.GetProperty("patient")).ShouldBe(["username", "password", "snils", "phone", "email", "totpSecret"], ignoreOrder: true);
         Names(root.GetProperty("otherPatient")).ShouldBe(["username", "password", "snils", "phone", "email"], ignoreOrder: true);

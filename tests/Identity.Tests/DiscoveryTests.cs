@@ -30,7 +30,7 @@ public sealed class DiscoveryTests(IdentityServiceFixture fixture) : IdentityTes
         Strings(root, "id_token_signing_alg_values_supported").ShouldBe(["ES256"]);
         Strings(root, "token_endpoint_auth_methods_supported").ShouldBe(["client_secret_basic", "client_secret_post", "none"], ignoreOrder: true);
         Strings(root, "subject_types_supported").ShouldBe(["public"]);
-        Strings(root, "scopes_supported").ShouldBe(["openid", "profile", "offline_access", "health", "health.publish",
+        Strings(root, "scopes_supported").ShouldBe(["openid", "profile", "offline_access", "health", "health.publish", "health.pharmacy",
             "health.delegated.records", "health.delegated.limited", "health.delegated.appointments"], ignoreOrder: true);
         root.GetProperty("authorization_response_iss_parameter_supported").GetBoolean().ShouldBeTrue();
     }

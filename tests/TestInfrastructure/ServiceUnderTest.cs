@@ -139,7 +139,7 @@ public abstract class ServiceUnderTest<TEntryPoint, TDb> : IAsyncLifetime
     }
 
     private static string RoleFor(IReadOnlyList<string> policies) =>
-        policies.FirstOrDefault(p => p is "medical_organization" or "doctor" or "admin") ?? "patient";
+        policies.FirstOrDefault(p => p is "medical_organization" or "pharmacy" or "doctor" or "admin") ?? "patient";
 
     private HttpClient ClientWithRole(string role)
     {
@@ -149,6 +149,9 @@ public abstract class ServiceUnderTest<TEntryPoint, TDb> : IAsyncLifetime
             "medical_organization" => CreateClient(Issuer.CreateToken($"client-{organizationId}", [role], ["health.publish"],
                 new Dictionary<string, object> { ["org_id"] = organizationId, ["org_name"] = "ГБУЗ «Городская поликлиника № 1»" },
                 clientId: $"client-{organizationId}")),
+            "pharmacy" => CreateClient(Issuer.CreateToken($"pharmacy-{organizationId}", [role], ["health.pharmacy"],
+                new Dictionary<string, object> { ["org_id"] = organizationId, ["org_name"] = "Аптека «Здоровье»" },
+                clientId: $"pharmacy-{organizationId}")),
             "doctor" => CreateClient(Issuer.CreateToken(Guid.CreateVersion7().ToString(), [role], ["health"],
                 new Dictionary<string, object> { ["org_id"] = organizationId, ["org_name"] = "ГБУЗ «Городская поликлиника № 1»", ["name"] = "Петрова Анна Сергеевна" })),
             "admin" => CreateClient(Issuer.CreateToken(Guid.CreateVersion7().ToString(), [role], ["health"])),

@@ -73,7 +73,7 @@ public static class AccessLogApi
     private static readonly string[] ActorRoles =
     [
         AccessActorRoles.Patient, AccessActorRoles.Representative, AccessActorRoles.Doctor,
-        AccessActorRoles.MedicalOrganization, AccessActorRoles.Admin,
+        AccessActorRoles.MedicalOrganization, AccessActorRoles.Pharmacy, AccessActorRoles.Admin,
     ];
 
     public static RouteGroupBuilder MapAccessLogApi(this IEndpointRouteBuilder app)

@@ -17,6 +17,7 @@ public static class AccessLogWording
         [AccessActorRoles.Representative] = "Ваш представитель",
         [AccessActorRoles.Doctor] = "Врач",
         [AccessActorRoles.MedicalOrganization] = "Медицинская организация",
+        [AccessActorRoles.Pharmacy] = "Аптека",
         [AccessActorRoles.Admin] = "Администратор",
         [AccessActorRoles.Patient] = "Пациент",
     };

@@ -51,6 +51,7 @@ public static class AccessActorRoles
     public const string Representative = "representative";
     public const string Doctor = "doctor";
     public const string MedicalOrganization = "medical_organization";
+    public const string Pharmacy = "pharmacy";
     public const string Admin = "admin";
 }
 

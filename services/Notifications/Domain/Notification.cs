@@ -82,13 +82,16 @@ public static class NotificationCategories
     /// <summary>A planned preventive exam (диспансеризация, профосмотр) is a week away.</summary>
     public const string PreventiveExam = "preventive_exam";
 
+    /// <summary>An e-prescription issued or changed, sent to a pharmacy, reserved, dispensed, expiring or expired.</summary>
+    public const string Prescription = "prescription";
+
     /// <summary>Sign-in from a new device, lockout, password or contact changes: never muted by quiet hours.</summary>
     public const string Security = "security";
 
     public static readonly IReadOnlyList<string> All =
     [
-        Appointment, Reminder, RecordItem, LabThreshold, Immunization, VaccinationDue, PreventiveExam, DataRequest, SickLeave, Attachment,
-        RecordAccess, Security,
+        Appointment, Reminder, RecordItem, LabThreshold, Immunization, VaccinationDue, PreventiveExam, Prescription, DataRequest,
+        SickLeave, Attachment, RecordAccess, Security,
     ];
 
     /// <summary>Security messages ignore quiet hours and cannot be switched off in the feed.</summary>

@@ -1,3 +1,4 @@
+using Gosuslugi.Health.Contracts.Prescriptions;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -195,6 +196,52 @@ public static class NotificationTexts
             // Neither the program nor the organization: a summary goes by SMS or e-mail.
             $"Вам запланирован профилактический осмотр. {SeeDetails}");
     }
+
+    // Prescriptions: never the medicine's name (it tells of a diagnosis), by SMS or e-mail least of all.
+    public static NotificationText PrescriptionIssued(PrescriptionIssued m) => m.Status switch
+    {
+        PrescriptionStatuses.Cancelled => Text("Рецепт отменён",
+            $"Организация «{m.OrganizationName}» отменила ваш электронный рецепт. {SeeDetails}", $"Ваш электронный рецепт отменён. {SeeDetails}"),
+        _ when m.Version > 1 => Text("Рецепт изменён",
+            $"Организация «{m.OrganizationName}» изменила ваш электронный рецепт. Он действует до {LongDate(m.ValidUntil)} {SeeDetails}",
+            $"Ваш электронный рецепт изменён. {SeeDetails}"),
+        _ => Text("Новый электронный рецепт",
+            $"Организация «{m.OrganizationName}» выписала вам электронный рецепт. Он действует до {LongDate(m.ValidUntil)} " +
+            "Его можно отправить в аптеку из раздела «Мои назначения».",
+            $"Вам выписан электронный рецепт. {SeeDetails}"),
+    };
+
+    public static NotificationText PrescriptionStatusChanged(PrescriptionStatusChanged m)
+    {
+        var name = string.IsNullOrWhiteSpace(m.PharmacyName) ? "" : $" «{m.PharmacyName.Trim()}»";
+        var pharmacy = "аптеке" + name;
+        return m.Change switch
+        {
+            PrescriptionChanges.SentToPharmacy => Text("Рецепт отправлен в аптеку",
+                $"Ваш электронный рецепт отправлен в аптеку{name}. Мы сообщим, когда лекарство отложат.",
+                $"Ваш электронный рецепт отправлен в аптеку. {SeeDetails}"),
+            PrescriptionChanges.Reserved => Text("Лекарство отложено",
+                $"Лекарство по вашему рецепту отложено в {pharmacy}. Возьмите с собой паспорт.",
+                $"Лекарство по вашему рецепту отложено в аптеке. {SeeDetails}"),
+            PrescriptionChanges.PartlyDispensed => Text("Лекарство отпущено частично",
+                $"По вашему рецепту в {pharmacy} отпущено: {Quantity(m.DispensedQuantity)}, осталось получить: {Quantity(m.RemainingQuantity)}",
+                $"По вашему рецепту отпущена часть лекарства. {SeeDetails}"),
+            PrescriptionChanges.Dispensed => Text("Лекарство получено",
+                $"По вашему рецепту в {pharmacy} отпущено всё назначенное количество. Рецепт закрыт.",
+                $"По вашему рецепту отпущено всё назначенное количество. {SeeDetails}"),
+            PrescriptionChanges.Expired => Text("Срок действия рецепта истёк",
+                "Срок действия вашего электронного рецепта истёк. Если лекарство ещё нужно, обратитесь к врачу за новым рецептом.",
+                $"Срок действия вашего электронного рецепта истёк. {SeeDetails}"),
+            _ => Text("Рецепт изменён", $"Ваш электронный рецепт изменён. {SeeDetails}", $"Ваш электронный рецепт изменён. {SeeDetails}"),
+        };
+    }
+
+    public static NotificationText PrescriptionExpiring(PrescriptionExpiring m) => Text("Рецепт скоро истечёт",
+        $"Ваш электронный рецепт действует до {LongDate(m.ValidUntil)} Отправьте его в аптеку, пока он действует.",
+        $"Срок действия вашего электронного рецепта скоро истечёт. {SeeDetails}");
+
+    private static string Quantity(decimal? value) =>
+        (value ?? 0).ToString("0.###", Russian) + " ед.";
 
     /// <summary>A booking confirmed, or (with <see cref="Contracts.Appointments.AppointmentBooked.PreviousStartsAt"/>) a move.</summary>
     public static NotificationText AppointmentBooked(AppointmentBooked m)

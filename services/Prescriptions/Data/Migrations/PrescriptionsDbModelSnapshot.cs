@@ -17,10 +17,365 @@ namespace Gosuslugi.Health.Prescriptions.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("Gosuslugi.Health.Prescriptions.Domain.KnownPatient", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateOnly>("BirthDate")
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.Property<string>("Snils")
+                        .IsRequired()
+                        .HasMaxLength(11)
+                        .HasColumnType("character varying(11)")
+                        .HasColumnName("snils");
+
+                    b.HasKey("PatientId")
+                        .HasName("pk_known_patients");
+
+                    b.HasIndex("Snils")
+                        .IsUnique()
+                        .HasDatabaseName("ix_known_patients_snils");
+
+                    b.ToTable("known_patients", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.Prescriptions.Domain.MedicationDispense", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("DispensedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dispensed_at");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid>("PharmacyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pharmacy_id");
+
+                    b.Property<Guid>("PrescriptionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prescription_id");
+
+                    b.Property<decimal>("Quantity")
+                        .HasPrecision(12, 3)
+                        .HasColumnType("numeric(12,3)")
+                        .HasColumnName("quantity");
+
+                    b.HasKey("Id")
+                        .HasName("pk_medication_dispenses");
+
+                    b.HasIndex("PrescriptionId")
+                        .HasDatabaseName("ix_medication_dispenses_prescription_id");
+
+                    b.ToTable("medication_dispenses", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.Prescriptions.Domain.Pharmacy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Hours")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("hours");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("ServesPreferential")
+                        .HasColumnType("boolean")
+                        .HasColumnName("serves_preferential");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pharmacies");
+
+                    b.ToTable("pharmacies", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.Prescriptions.Domain.PharmacyGrant", b =>
+                {
+                    b.Property<Guid>("PrescriptionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prescription_id");
+
+                    b.Property<Guid>("PharmacyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pharmacy_id");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.HasKey("PrescriptionId", "PharmacyId")
+                        .HasName("pk_pharmacy_grants");
+
+                    b.ToTable("pharmacy_grants", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.Prescriptions.Domain.PharmacySending", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid>("PharmacyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pharmacy_id");
+
+                    b.Property<Guid>("PrescriptionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prescription_id");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pharmacy_sendings");
+
+                    b.HasIndex("PrescriptionId")
+                        .HasDatabaseName("ix_pharmacy_sendings_prescription_id");
+
+                    b.HasIndex("PatientId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_pharmacy_sendings_patient_id_idempotency_key");
+
+                    b.ToTable("pharmacy_sendings", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.Prescriptions.Domain.Prescription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly>("AuthoredOn")
+                        .HasColumnType("date")
+                        .HasColumnName("authored_on");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("content_hash")
+                        .IsFixedLength();
+
+                    b.Property<decimal>("DispensedQuantity")
+                        .HasPrecision(12, 3)
+                        .HasColumnType("numeric(12,3)")
+                        .HasColumnName("dispensed_quantity");
+
+                    b.Property<DateTimeOffset?>("ExpiryReminderSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expiry_reminder_sent_at");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("external_id");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("OrganizationName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("organization_name");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<Guid?>("PharmacyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pharmacy_id");
+
+                    b.Property<bool>("Preferential")
+                        .HasColumnType("boolean")
+                        .HasColumnName("preferential");
+
+                    b.Property<decimal>("Quantity")
+                        .HasPrecision(12, 3)
+                        .HasColumnType("numeric(12,3)")
+                        .HasColumnName("quantity");
+
+                    b.Property<DateTimeOffset?>("ReservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reserved_at");
+
+                    b.Property<Guid?>("ReservedByPharmacyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reserved_by_pharmacy_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<DateOnly>("ValidFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateOnly>("ValidUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("valid_until");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_prescriptions");
+
+                    b.HasIndex("ValidUntil")
+                        .HasDatabaseName("ix_prescriptions_active_valid_until")
+                        .HasFilter("status = 'active'");
+
+                    b.HasIndex("OrganizationId", "ExternalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_prescriptions_organization_id_external_id");
+
+                    b.HasIndex("PharmacyId", "SentAt")
+                        .HasDatabaseName("ix_prescriptions_pharmacy_id_sent_at")
+                        .HasFilter("pharmacy_id IS NOT NULL");
+
+                    b.HasIndex("PatientId", "IssuedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_prescriptions_patient_id_issued_at_id");
+
+                    b.ToTable("prescriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Consents.PatientAccessRestriction", b =>
+                {
+                    b.Property<Guid>("RestrictionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("restriction_id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("Section")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("section");
+
+                    b.HasKey("RestrictionId")
+                        .HasName("pk_patient_access_restrictions");
+
+                    b.HasIndex("PatientId")
+                        .HasDatabaseName("ix_patient_access_restrictions_active")
+                        .HasFilter("active");
+
+                    b.ToTable("patient_access_restrictions", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Encryption.PatientDataKey", b =>
+                {
+                    b.Property<Guid>("PatientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("patient_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("WrappedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("wrapped_by");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("wrapped_key");
+
+                    b.HasKey("PatientId")
+                        .HasName("pk_patient_data_keys");
+
+                    b.ToTable("patient_data_keys", (string)null);
+                });
 
             modelBuilder.Entity("Gosuslugi.Health.ServiceDefaults.Messaging.InboxMessage", b =>
                 {
@@ -94,6 +449,16 @@ namespace Gosuslugi.Health.Prescriptions.Data.Migrations
                         .HasFilter("published_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Gosuslugi.Health.Prescriptions.Domain.MedicationDispense", b =>
+                {
+                    b.HasOne("Gosuslugi.Health.Prescriptions.Domain.Prescription", null)
+                        .WithMany()
+                        .HasForeignKey("PrescriptionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_medication_dispenses_prescriptions_prescription_id");
                 });
 #pragma warning restore 612, 618
         }
