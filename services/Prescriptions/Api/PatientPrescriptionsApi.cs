@@ -7,6 +7,7 @@ using Gosuslugi.Health.Contracts.Prescriptions;
 using Gosuslugi.Health.Prescriptions.Data;
 using Gosuslugi.Health.Prescriptions.Domain;
 using Gosuslugi.Health.Prescriptions.Pharmacies;
+using Gosuslugi.Health.Prescriptions.Printing;
 using Gosuslugi.Health.ServiceDefaults;
 using Gosuslugi.Health.ServiceDefaults.Audit;
 using Gosuslugi.Health.ServiceDefaults.Auth;
@@ -43,6 +44,8 @@ public static class PatientPrescriptionsApi
         api.MapGet("/{id:guid}", GetMyPrescription).RequireAuthorization(Policies.MedicalData).WithName(nameof(GetMyPrescription));
         api.MapGet("/{id:guid}/reference", GetPrescriptionReference).RequireAuthorization(Policies.MedicalData)
             .WithName(nameof(GetPrescriptionReference));
+        api.MapGet("/{id:guid}/pdf", GetPrescriptionPdf).RequireAuthorization(Policies.MedicalData)
+            .Produces(StatusCodes.Status200OK, contentType: "application/pdf").WithName(nameof(GetPrescriptionPdf));
         api.MapPost("/{id:guid}/pharmacy", SendToPharmacy).RequireAuthorization(Policies.MedicalData)
             .Accepts<SendToPharmacyRequest>("application/json").WithName(nameof(SendToPharmacy));
         return api;
@@ -129,6 +132,25 @@ public static class PatientPrescriptionsApi
         await db.LogAccessAsync(http, found.Prescription!.PatientId, RecordSections.Prescriptions, AccessActions.Export, ExportPurpose,
             id, ct: ct);
         return TypedResults.Ok(new PrescriptionReferenceResponse(id, reference));
+    }
+
+    /// <summary>The prescription for printing, with the QR code of its signed reference (an export).</summary>
+    public static async Task<Results<FileContentHttpResult, NotFound, ProblemHttpResult>> GetPrescriptionPdf(
+        Guid id, HttpContext http, ClaimsPrincipal user, PrescriptionReferences references, [AsParameters] PrescriptionsServices services,
+        CancellationToken ct)
+    {
+        if (await FindOwnAsync(id, http, user, services.Db, ExportPurpose, AccessActions.Export, ct) is not { } found)
+        {
+            return TypedResults.NotFound();
+        }
+        if (found.Refusal is { } refusal) return refusal;
+        var prescription = found.Prescription!;
+        var now = services.Time.GetUtcNow();
+        var cipher = await services.Keys.ForReadingAsync(prescription.PatientId, ct);
+        var pdf = PrescriptionPdf.Render(PrescriptionResponse.From(prescription, cipher, MoscowTime.DateOf(now)), references.Create(id), now);
+        await services.Db.LogAccessAsync(http, prescription.PatientId, RecordSections.Prescriptions, AccessActions.Export, ExportPurpose,
+            id, ct: ct);
+        return TypedResults.File(pdf, "application/pdf", $"recept-{prescription.AuthoredOn:yyyy-MM-dd}.pdf");
     }
 
     public static async Task<Results<Ok<PrescriptionCardResponse>, NotFound, ValidationProblem, ProblemHttpResult>> SendToPharmacy(
