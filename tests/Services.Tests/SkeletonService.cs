@@ -23,7 +23,8 @@ public sealed record SkeletonService(string Name, Func<IReadOnlyDictionary<strin
         Of<AppointmentsDb>("appointments"),
         // Records seals medical content with keys wrapped in its HSM token.
         Of<RecordsDb>("records", () => TestHsm.NewTokenSettings("records-skeleton")),
-        Of<PrescriptionsDb>("prescriptions"),
+        // Prescriptions seals prescriptions and signs QR references with keys in its own token.
+        Of<PrescriptionsDb>("prescriptions", () => TestHsm.NewTokenSettings("prescriptions-skeleton")),
         // SickLeave seals certificates the same way, in its own token.
         Of<SickLeaveDb>("sickleave", () => TestHsm.NewTokenSettings("sickleave-skeleton")),
         Of<DisputesDb>("disputes"),
